@@ -1,0 +1,282 @@
+"""Read and validate every exercise definition in the bank.
+
+``load_bank`` returns definitions only when the whole bank is valid. It
+collects every problem first, each as ``file: field: message``, so a
+teacher sees all mistakes in one run and nothing is stored half-way.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from exercises.definition import TOPICS, ExerciseDefinition
+from exercises.expressions import ExpressionError
+from exercises.variants import build_variant
+from graders.registry import get_grader, known_kinds
+
+BANK_ROOT = Path(__file__).resolve().parent
+DEFINITION_NAME = "exercise.yaml"
+SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+NAME_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+SAMPLE_SEEDS = (0, 1, 2, 3, 4, 5, 6, 7, 42, 2**31 - 1)
+
+REQUIRED_KEYS = {"slug", "title", "topic", "kind", "points", "grading"}
+OPTIONAL_KEYS = {
+    "statement",
+    "parameters",
+    "derived",
+    "options",
+    "shuffle_options",
+    "answer_hint",
+}
+PARAMETER_KEYS = {
+    "int": ({"min", "max"}, {"step"}),
+    "float": ({"min", "max"}, {"decimals"}),
+    "choice": ({"values"}, set()),
+    "sample": ({"values", "count"}, set()),
+    "int_list": ({"min", "max", "length"}, set()),
+}
+CHOICE_KINDS = {"single_choice", "multiple_choice"}
+
+
+class BankError(Exception):
+    """One or more exercise files are invalid; ``problems`` lists them all."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def load_bank(root: Path = BANK_ROOT) -> list[ExerciseDefinition]:
+    """Return every exercise under ``root``, or raise BankError listing problems."""
+    problems: list[str] = []
+    definitions: list[ExerciseDefinition] = []
+    seen: dict[str, Path] = {}
+    for path in sorted(root.glob(f"*/*/{DEFINITION_NAME}")):
+        definition, file_problems = load_definition(path, root)
+        problems.extend(file_problems)
+        if definition is None:
+            continue
+        if definition.slug in seen:
+            problems.append(
+                f"{_relative(path, root)}: slug: {definition.slug!r} is already "
+                f"used by {_relative(seen[definition.slug], root)}"
+            )
+            continue
+        seen[definition.slug] = path
+        definitions.append(definition)
+    if problems:
+        raise BankError(problems)
+    return definitions
+
+
+def load_definition(
+    path: Path, root: Path = BANK_ROOT
+) -> tuple[ExerciseDefinition | None, list[str]]:
+    """Parse one file, returning the definition or the problems found."""
+    where = _relative(path, root)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, [f"{where}: cannot be read: {exc}"]
+    except yaml.YAMLError as exc:
+        return None, [f"{where}: invalid YAML: {exc}"]
+    if not isinstance(data, dict):
+        return None, [f"{where}: must be a mapping of keys to values"]
+
+    statement_name = data.get("statement", "statement.md")
+    statement, statement_problem = _read_statement(path.parent, statement_name)
+    problems = [f"{where}: {p}" for p in validate_data(data, statement_problem)]
+    if problems:
+        return None, problems
+
+    definition = definition_from_data(data, statement, source=path)
+    problems = [f"{where}: {p}" for p in validate_with_samples(definition)]
+    if problems:
+        return None, problems
+    return definition, []
+
+
+def definition_from_data(
+    data: dict[str, Any], statement: str, source: Path | None = None
+) -> ExerciseDefinition:
+    return ExerciseDefinition(
+        slug=data["slug"],
+        title=data["title"].strip(),
+        topic=data["topic"],
+        kind=data["kind"],
+        points=float(data["points"]),
+        statement=statement,
+        parameters=data.get("parameters") or {},
+        derived=data.get("derived") or {},
+        options=data.get("options") or [],
+        shuffle_options=data.get("shuffle_options", True),
+        answer_hint=data.get("answer_hint", ""),
+        grading=data["grading"],
+        source=source,
+    )
+
+
+def validate_data(data: dict[str, Any], statement_problem: str | None) -> list[str]:
+    """Check the structure of a definition's keys and values."""
+    problems: list[str] = []
+    for key in sorted(REQUIRED_KEYS - data.keys()):
+        problems.append(f"{key}: missing (required)")
+    for key in sorted(data.keys() - REQUIRED_KEYS - OPTIONAL_KEYS):
+        known = ", ".join(sorted(REQUIRED_KEYS | OPTIONAL_KEYS))
+        problems.append(f"{key}: unknown key (known keys: {known})")
+    if statement_problem:
+        problems.append(f"statement: {statement_problem}")
+
+    slug = data.get("slug")
+    if "slug" in data and (not isinstance(slug, str) or not SLUG_PATTERN.match(slug)):
+        problems.append(
+            f"slug: {slug!r} must be lowercase letters, digits and single hyphens"
+        )
+    if "title" in data and (not isinstance(data["title"], str) or not data["title"]):
+        problems.append("title: must be a non-empty string")
+    if "topic" in data and data["topic"] not in TOPICS:
+        problems.append(
+            f"topic: {data['topic']!r} is not one of {', '.join(sorted(TOPICS))}"
+        )
+    if "kind" in data and data["kind"] not in known_kinds():
+        problems.append(
+            f"kind: {data['kind']!r} is not one of {', '.join(known_kinds())}"
+        )
+    points = data.get("points")
+    if "points" in data and (
+        isinstance(points, bool) or not isinstance(points, int | float) or points <= 0
+    ):
+        problems.append(f"points: {points!r} must be a positive number")
+    if "grading" in data and not isinstance(data["grading"], dict):
+        problems.append("grading: must be a mapping")
+
+    problems.extend(_validate_parameters(data.get("parameters")))
+    problems.extend(_validate_derived(data.get("derived")))
+    problems.extend(_validate_options(data.get("options"), data.get("kind")))
+    if "shuffle_options" in data and not isinstance(data["shuffle_options"], bool):
+        problems.append("shuffle_options: must be true or false")
+    if "answer_hint" in data and not isinstance(data["answer_hint"], str):
+        problems.append("answer_hint: must be a string")
+
+    if not problems:
+        grader = get_grader(data["kind"])
+        problems.extend(f"grading.{p}" for p in grader.validate_spec(data["grading"]))
+        if data["kind"] in CHOICE_KINDS:
+            problems.extend(_validate_choice_keys(data))
+    return problems
+
+
+def validate_with_samples(definition: ExerciseDefinition) -> list[str]:
+    """Build several variants so that bad expressions and placeholders surface."""
+    for seed in SAMPLE_SEEDS:
+        try:
+            build_variant(definition, seed)
+        except ExpressionError as exc:
+            return [f"derived: {exc}"]
+        except KeyError as exc:
+            return [f"statement: placeholder {exc} names no parameter"]
+        except (ValueError, TypeError) as exc:
+            return [f"parameters: cannot draw a variant with seed {seed}: {exc}"]
+    return []
+
+
+def _read_statement(folder: Path, name: Any) -> tuple[str, str | None]:
+    if not isinstance(name, str) or "/" in name or name.startswith("."):
+        return "", f"{name!r} must be a file name in the exercise's folder"
+    try:
+        text = (folder / name).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return "", f"file {name} not found next to {DEFINITION_NAME}"
+    except (OSError, UnicodeDecodeError) as exc:
+        return "", f"file {name} cannot be read: {exc}"
+    if not text.strip():
+        return "", f"file {name} is empty"
+    return text, None
+
+
+def _validate_parameters(parameters: Any) -> Iterable[str]:
+    if parameters is None:
+        return
+    if not isinstance(parameters, dict):
+        yield "parameters: must be a mapping of names to specifications"
+        return
+    for name, spec in parameters.items():
+        where = f"parameters.{name}"
+        if not isinstance(name, str) or not NAME_PATTERN.match(name):
+            yield f"{where}: name must be a Python-style identifier"
+            continue
+        if not isinstance(spec, dict) or spec.get("type") not in PARAMETER_KEYS:
+            yield f"{where}.type: must be one of {', '.join(PARAMETER_KEYS)}"
+            continue
+        required, optional = PARAMETER_KEYS[spec["type"]]
+        for key in sorted(required - spec.keys()):
+            yield f"{where}.{key}: missing (required for type {spec['type']})"
+        for key in sorted(spec.keys() - required - optional - {"type"}):
+            yield f"{where}.{key}: unknown key for type {spec['type']}"
+        if "min" in spec and "max" in spec and not spec["min"] <= spec["max"]:
+            yield f"{where}: min must not exceed max"
+        values = spec.get("values")
+        if "values" in spec and (not isinstance(values, list) or not values):
+            yield f"{where}.values: must be a non-empty list"
+
+
+def _validate_derived(derived: Any) -> Iterable[str]:
+    if derived is None:
+        return
+    if not isinstance(derived, dict):
+        yield "derived: must be a mapping of names to expressions"
+        return
+    for name, expression in derived.items():
+        if not isinstance(name, str) or not NAME_PATTERN.match(name):
+            yield f"derived.{name}: name must be a Python-style identifier"
+        elif not isinstance(expression, str):
+            yield f"derived.{name}: must be an expression written as a string"
+
+
+def _validate_options(options: Any, kind: Any) -> Iterable[str]:
+    if kind in CHOICE_KINDS and not options:
+        yield f"options: required for kind {kind}"
+        return
+    if options is None:
+        return
+    if not isinstance(options, list):
+        yield "options: must be a list"
+        return
+    seen: set[str] = set()
+    for index, option in enumerate(options):
+        where = f"options[{index}]"
+        if not isinstance(option, dict) or set(option) != {"id", "text"}:
+            yield f"{where}: must have exactly the keys id and text"
+            continue
+        if not isinstance(option["id"], str) or not NAME_PATTERN.match(option["id"]):
+            yield f"{where}.id: must be a short identifier"
+        elif option["id"] in seen:
+            yield f"{where}.id: {option['id']!r} is used twice"
+        seen.add(str(option["id"]))
+        if not isinstance(option["text"], str) or not option["text"].strip():
+            yield f"{where}.text: must be non-empty text"
+
+
+def _validate_choice_keys(data: dict[str, Any]) -> Iterable[str]:
+    ids = {option["id"] for option in data["options"]}
+    correct = data["grading"].get("correct")
+    listed = correct if isinstance(correct, list) else [correct]
+    for option_id in listed:
+        if option_id not in ids:
+            yield f"grading.correct: {option_id!r} is not an option id"
+    for option_id in data["grading"].get("feedback", {}):
+        if option_id not in ids:
+            yield f"grading.feedback.{option_id}: not an option id"
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root.parent))
+    except ValueError:
+        return str(path)

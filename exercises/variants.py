@@ -1,0 +1,87 @@
+"""Per-student variants: parameters drawn from a seed, and rendered text.
+
+A variant is a pure function of the exercise definition and the seed, so
+the web process that shows a statement and the worker that grades the
+answer always agree on the numbers without storing them.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from exercises.definition import ExerciseDefinition
+from exercises.expressions import evaluate
+
+PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?::([^}]*))?\}\}")
+
+
+@dataclass(frozen=True)
+class Variant:
+    seed: int
+    params: dict[str, Any]
+    statement: str
+    options: list[dict[str, str]]
+
+
+def draw_parameters(definition: ExerciseDefinition, seed: int) -> dict[str, Any]:
+    """Draw every declared parameter, then compute the derived values in order."""
+    rng = random.Random(seed)
+    params: dict[str, Any] = {}
+    for name, spec in definition.parameters.items():
+        params[name] = _draw_one(spec, rng)
+    for name, expression in definition.derived.items():
+        params[name] = evaluate(expression, params)
+    return params
+
+
+def render(template: str, params: dict[str, Any]) -> str:
+    """Replace ``{{ name }}`` and ``{{ name:.2f }}`` with parameter values.
+
+    An unknown name raises KeyError; the loader renders every statement with
+    sample seeds, so such a typo is caught before the exercise is stored.
+    """
+
+    def substitute(match: re.Match[str]) -> str:
+        value = params[match.group(1)]
+        spec = (match.group(2) or "").strip()
+        return format(value, spec) if spec else str(value)
+
+    return PLACEHOLDER.sub(substitute, template)
+
+
+def build_variant(definition: ExerciseDefinition, seed: int) -> Variant:
+    params = draw_parameters(definition, seed)
+    options = [
+        {"id": option["id"], "text": render(option["text"], params)}
+        for option in definition.options
+    ]
+    if definition.shuffle_options:
+        # A separate generator keeps the option order independent of how many
+        # parameters the exercise draws.
+        random.Random(f"options:{seed}").shuffle(options)
+    return Variant(
+        seed=seed,
+        params=params,
+        statement=render(definition.statement, params),
+        options=options,
+    )
+
+
+def _draw_one(spec: dict[str, Any], rng: random.Random) -> Any:
+    kind = spec["type"]
+    if kind == "int":
+        step = spec.get("step", 1)
+        return rng.randrange(spec["min"], spec["max"] + 1, step)
+    if kind == "float":
+        value = rng.uniform(spec["min"], spec["max"])
+        return round(value, spec.get("decimals", 2))
+    if kind == "choice":
+        return rng.choice(spec["values"])
+    if kind == "sample":
+        return rng.sample(spec["values"], spec["count"])
+    if kind == "int_list":
+        return [rng.randint(spec["min"], spec["max"]) for _ in range(spec["length"])]
+    raise ValueError(f"unknown parameter type {kind!r}")

@@ -1,0 +1,65 @@
+"""Parse numbers the way students type them."""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from fractions import Fraction
+
+_DECIMAL = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_FRACTION = re.compile(r"^([+-]?\d+)\s*/\s*(\d+)$")
+
+
+class NumberFormatError(ValueError):
+    """The text is not a number in any accepted form; the message says why."""
+
+
+def parse_number(text: str, allow_percent: bool = False) -> float:
+    """Parse ``1.5``, `` 1.5 ``, ``1,5``, ``3/2``, ``1.5e0`` and, if allowed, ``150%``.
+
+    A single comma is read as a decimal separator, because students in many
+    countries write one; a comma together with a dot is ambiguous and
+    rejected.
+    """
+    cleaned = unicodedata.normalize("NFKC", text).strip().replace("\u2212", "-")
+    if not cleaned:
+        raise NumberFormatError("The answer is empty. Enter a number such as 1.5.")
+
+    percent = cleaned.endswith("%")
+    if percent:
+        if not allow_percent:
+            raise NumberFormatError(
+                "Percentages are not accepted here. Enter the value as a number "
+                "(for example 1.5 rather than 150%)."
+            )
+        cleaned = cleaned[:-1].strip()
+
+    if "," in cleaned:
+        if "." in cleaned or cleaned.count(",") > 1:
+            raise NumberFormatError(
+                f"{text.strip()[:40]!r} mixes separators. Write the number with "
+                "one decimal separator and no thousands separators, such as 1234.5."
+            )
+        cleaned = cleaned.replace(",", ".")
+
+    value = _parse_plain(cleaned, text)
+    return value / 100 if percent else value
+
+
+def _parse_plain(cleaned: str, original: str) -> float:
+    fraction = _FRACTION.match(cleaned)
+    if fraction:
+        numerator, denominator = int(fraction.group(1)), int(fraction.group(2))
+        if denominator == 0:
+            raise NumberFormatError("The fraction divides by zero.")
+        return float(Fraction(numerator, denominator))
+    if _DECIMAL.match(cleaned):
+        value = float(cleaned)
+        if not math.isfinite(value):
+            raise NumberFormatError("The number is too large.")
+        return value
+    raise NumberFormatError(
+        f"{original.strip()[:40]!r} is not a number. Enter a number such as 1.5, "
+        "3/2 or 1.5e3."
+    )

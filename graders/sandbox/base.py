@@ -1,0 +1,85 @@
+"""The backend-neutral sandbox interface and the input it hands the harness."""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from graders.base import InfrastructureError
+from graders.harness import protocol
+from graders.sandbox.limits import Limits
+from graders.sandbox.results import SandboxResult
+
+LABEL_SANDBOX = "gradewell.sandbox"
+LABEL_SUBMISSION = "gradewell.submission"
+
+
+class SandboxUnavailableError(InfrastructureError):
+    """The configured backend cannot run code now (engine down, image missing)."""
+
+
+class SandboxConfigurationError(InfrastructureError):
+    """The sandbox settings are invalid, such as an unknown backend name."""
+
+
+@dataclass(frozen=True)
+class HarnessCase:
+    """The inputs of one case; expected values never go into the sandbox.
+
+    A function case uses ``args`` and ``kwargs``; a program case ``stdin``.
+    """
+
+    args: Sequence[Any] = ()
+    kwargs: Mapping[str, Any] = field(default_factory=dict)
+    stdin: str = ""
+
+
+@dataclass(frozen=True)
+class HarnessInput:
+    """What the harness runs: ``mode`` is ``"function"`` or ``"program"``."""
+
+    mode: str
+    cases: Sequence[HarnessCase]
+    function: str = ""
+
+    def __post_init__(self) -> None:
+        if self.mode not in (protocol.MODE_FUNCTION, protocol.MODE_PROGRAM):
+            raise ValueError(f"unknown harness mode {self.mode!r}")
+        if self.mode == protocol.MODE_FUNCTION and not self.function:
+            raise ValueError("a function harness input needs a function name")
+
+
+@dataclass(frozen=True)
+class SandboxStatus:
+    """The active backend and whether it can run code now, for logs and probes."""
+
+    backend: str
+    available: bool
+    detail: str
+
+
+class Sandbox(abc.ABC):
+    """Runs a student's source under the harness with limits, isolated from the host."""
+
+    name: str = ""
+
+    @abc.abstractmethod
+    def run(
+        self,
+        source: str,
+        harness_input: HarnessInput,
+        limits: Limits,
+        labels: Mapping[str, str],
+    ) -> SandboxResult:
+        """Run ``source`` on every case of ``harness_input`` in a fresh sandbox.
+
+        ``labels`` tag the sandbox for operators (Docker labels; the local
+        backend only logs them). Raises ``SandboxUnavailableError`` when the
+        backend cannot run code; a student's misbehaviour never raises.
+        """
+
+    @abc.abstractmethod
+    def check_available(self) -> SandboxStatus:
+        """Report whether this backend can run code now, without running any."""

@@ -1,0 +1,5 @@
+"""Gradewell's Django project."""
+
+from gradewell.celery import app as celery_app
+
+__all__ = ["celery_app"]

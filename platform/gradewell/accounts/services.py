@@ -1,0 +1,36 @@
+"""Account actions: every write to users goes through here."""
+
+from __future__ import annotations
+
+import structlog
+from django.db import transaction
+
+from gradewell.accounts.models import Role, User
+
+logger = structlog.get_logger(__name__)
+
+
+@transaction.atomic
+def do_register_student(
+    *, username: str, email: str, password: str, first_name: str, last_name: str
+) -> User:
+    user = User.objects.create_user(
+        username=username,
+        email=email,
+        password=password,
+        first_name=first_name,
+        last_name=last_name,
+        role=Role.STUDENT,
+    )
+    logger.info("student registered", user_id=user.pk)
+    return user
+
+
+@transaction.atomic
+def do_set_role(user: User, role: Role) -> User:
+    """Give ``user`` a platform-wide role; admins also get the admin site."""
+    user.role = role
+    user.is_staff = role == Role.ADMIN or user.is_superuser
+    user.save(update_fields=["role", "is_staff"])
+    logger.info("user role changed", user_id=user.pk, role=str(role))
+    return user

@@ -1,0 +1,95 @@
+"""Sign-up, JWT sign-in and sign-out, and the current user."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, permissions, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
+from rest_framework_simplejwt.tokens import RefreshToken
+from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
+
+from gradewell.accounts import services
+from gradewell.accounts.models import User
+from gradewell.accounts.serializers import (
+    LogoutSerializer,
+    RegisterSerializer,
+    UserSerializer,
+)
+from gradewell.api.errors import ApiError
+from gradewell.conf import gradewell_setting
+
+
+def _token_pair(user: User) -> dict[str, str]:
+    refresh = RefreshToken.for_user(user)
+    return {"refresh": str(refresh), "access": str(refresh.access_token)}
+
+
+class RegisterView(APIView):
+    """Create a student account and return it with a token pair."""
+
+    permission_classes = [permissions.AllowAny]
+    authentication_classes: list[Any] = []
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "register"
+
+    @extend_schema(request=RegisterSerializer, responses={201: UserSerializer})
+    def post(self, request: Request) -> Response:
+        if not gradewell_setting("SELF_SIGNUP"):
+            raise ApiError(
+                "Self sign-up is turned off on this platform. Ask your teacher "
+                "or an administrator for an account.",
+                code="registration_closed",
+                status_code=status.HTTP_403_FORBIDDEN,
+            )
+        serializer = RegisterSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = services.do_register_student(**serializer.validated_data)
+        body = {"user": UserSerializer(user).data, "tokens": _token_pair(user)}
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class TokenObtainView(TokenObtainPairView):
+    """Exchange a username and password for an access and refresh token."""
+
+    authentication_classes: list[Any] = []
+
+
+class TokenRefreshRotateView(TokenRefreshView):
+    """Exchange a refresh token for a new pair; the old one is blacklisted."""
+
+    authentication_classes: list[Any] = []
+
+
+class LogoutView(APIView):
+    """Blacklist a refresh token so that it can never be used again."""
+
+    permission_classes = [permissions.AllowAny]
+    authentication_classes: list[Any] = []
+
+    @extend_schema(request=LogoutSerializer, responses={204: None})
+    def post(self, request: Request) -> Response:
+        serializer = LogoutSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            token = RefreshToken(serializer.validated_data["refresh"])
+            token.blacklist()
+        except TokenError as exc:
+            raise InvalidToken(
+                {"detail": str(exc), "code": "token_not_valid"}
+            ) from exc
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MeView(generics.RetrieveAPIView):
+    serializer_class = UserSerializer
+
+    def get_object(self) -> User:
+        return User.objects.prefetch_related("enrollments__course").get(
+            pk=self.request.user.pk
+        )

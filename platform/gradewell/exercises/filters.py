@@ -1,0 +1,26 @@
+"""Query filters for the exercise list."""
+
+from __future__ import annotations
+
+import django_filters
+
+from gradewell.exercises.models import Exercise
+
+
+class ExerciseFilter(django_filters.FilterSet):
+    course = django_filters.NumberFilter(
+        field_name="assignment_links__assignment__course",
+        distinct=True,
+        help_text="Only exercises assigned in this course.",
+    )
+    assignment = django_filters.NumberFilter(
+        field_name="assignment_links__assignment",
+        distinct=True,
+        help_text="Only exercises of this assignment.",
+    )
+    topic = django_filters.CharFilter()
+    kind = django_filters.CharFilter()
+
+    class Meta:
+        model = Exercise
+        fields = ["course", "assignment", "topic", "kind"]

@@ -1,0 +1,169 @@
+"""Checks that decide whether a submission may be made, and on what terms."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from rest_framework import status
+
+from gradewell.accounts.models import User
+from gradewell.api.errors import ApiError
+from gradewell.courses.models import Assignment, EnrollmentRole, LatePolicy
+from gradewell.exercises.models import Exercise
+from gradewell.submissions.models import Submission
+from graders.registry import get_grader
+
+
+def check_assignment(
+    user: User, exercise: Exercise, assignment_id: int | None
+) -> tuple[Assignment | None, bool]:
+    """Return the assignment the submission counts towards, and whether the
+    caller teaches it (teachers' own submissions skip windows and limits)."""
+    if assignment_id is not None:
+        assignment = (
+            Assignment.objects.for_user(user)
+            .select_related("course")
+            .filter(pk=assignment_id)
+            .first()
+        )
+        if assignment is None:
+            raise _unavailable_assignment(assignment_id)
+        if not assignment.exercise_links.filter(exercise=exercise).exists():
+            raise ApiError(
+                f"Exercise {exercise.slug!r} is not part of assignment "
+                f"{assignment_id}. Check the exercise slug or the assignment id.",
+                code="exercise_not_in_assignment",
+                field="exercise",
+            )
+        return assignment, _teaches(user, assignment)
+
+    candidates = list(
+        Assignment.objects.for_user(user)
+        .filter(exercise_links__exercise=exercise)
+        .select_related("course")
+        .distinct()
+    )
+    if len(candidates) == 1:
+        return candidates[0], _teaches(user, candidates[0])
+    if len(candidates) > 1:
+        ids = ", ".join(str(candidate.pk) for candidate in candidates)
+        raise ApiError(
+            f"Exercise {exercise.slug!r} is in several of your assignments "
+            f"({ids}). Say which one with the assignment field.",
+            code="assignment_required",
+            field="assignment",
+        )
+    if user.is_teacher:
+        return None, True
+    raise ApiError(
+        f"You are not enrolled in a course that assigns {exercise.slug!r}. "
+        "Join the course with its enrollment code first.",
+        code="not_enrolled",
+        status_code=status.HTTP_403_FORBIDDEN,
+        field="exercise",
+    )
+
+
+def check_window(assignment: Assignment, now: datetime) -> tuple[bool, Decimal]:
+    """Return (is_late, penalty percent), or raise when the window is closed."""
+    if now < assignment.opens_at:
+        raise ApiError(
+            f"Assignment {assignment.title!r} opens at "
+            f"{_iso(assignment.opens_at)}. Submit after that time.",
+            code="assignment_not_open",
+            status_code=status.HTTP_403_FORBIDDEN,
+            field="assignment",
+        )
+    if now <= assignment.due_at:
+        return False, Decimal(0)
+    if assignment.late_policy == LatePolicy.REJECT:
+        raise ApiError(
+            f"Assignment {assignment.title!r} was due at "
+            f"{_iso(assignment.due_at)} and does not accept late submissions.",
+            code="deadline_passed",
+            status_code=status.HTTP_403_FORBIDDEN,
+            field="assignment",
+        )
+    if assignment.late_until is not None and now > assignment.late_until:
+        raise ApiError(
+            f"Assignment {assignment.title!r} accepted late submissions until "
+            f"{_iso(assignment.late_until)}.",
+            code="late_period_over",
+            status_code=status.HTTP_403_FORBIDDEN,
+            field="assignment",
+        )
+    return True, assignment.late_penalty_percent
+
+
+def next_attempt(user: User, exercise: Exercise, assignment: Assignment | None) -> int:
+    """Return the next attempt's number; given-back attempts keep their numbers."""
+    used = Submission.objects.filter(
+        user=user, exercise=exercise, assignment=assignment
+    ).count()
+    return used + 1
+
+
+def check_attempts(user: User, exercise: Exercise, assignment: Assignment) -> None:
+    if assignment.max_attempts is None:
+        return
+    used = (
+        Submission.objects.counting_attempts()
+        .filter(user=user, exercise=exercise, assignment=assignment)
+        .count()
+    )
+    if used >= assignment.max_attempts:
+        raise ApiError(
+            f"You have used all {assignment.max_attempts} attempts for "
+            f"{exercise.slug!r} in {assignment.title!r}.",
+            code="attempts_exhausted",
+            status_code=status.HTTP_403_FORBIDDEN,
+            field="exercise",
+        )
+
+
+def check_answer(exercise: Exercise, answer: Any, max_chars: int) -> None:
+    problem = get_grader(exercise.kind).answer_error(answer)
+    if problem:
+        raise ApiError(
+            f"answer {problem} for a {exercise.kind} exercise.",
+            code="invalid_answer",
+            field="answer",
+        )
+    size = len(answer) if isinstance(answer, str) else len(str(answer))
+    if size > max_chars:
+        raise ApiError(
+            f"answer is {size} characters long; the limit is {max_chars}.",
+            code="answer_too_long",
+            field="answer",
+        )
+
+
+def _teaches(user: User, assignment: Assignment) -> bool:
+    if user.is_platform_admin:
+        return True
+    return assignment.course.enrollments.filter(
+        user=user, role=EnrollmentRole.TEACHER
+    ).exists()
+
+
+def _unavailable_assignment(assignment_id: int) -> ApiError:
+    if Assignment.objects.filter(pk=assignment_id).exists():
+        return ApiError(
+            f"Assignment {assignment_id} is not available to you. Join its course "
+            "with the enrollment code, or wait until the teacher publishes it.",
+            code="not_enrolled",
+            status_code=status.HTTP_403_FORBIDDEN,
+            field="assignment",
+        )
+    return ApiError(
+        f"No assignment with id {assignment_id} exists. Use an id from "
+        "GET /api/v1/courses/{id}/assignments.",
+        code="not_found",
+        field="assignment",
+    )
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat().replace("+00:00", "Z")

@@ -1,0 +1,37 @@
+"""URL routes: the versioned API, its schema and docs, and the admin site."""
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
+
+from gradewell.courses.views import CourseAssignmentsView, CourseViewSet
+from gradewell.exercises.views import ExerciseViewSet
+from gradewell.health import healthz
+from gradewell.submissions.views import SubmissionViewSet
+
+router = SimpleRouter(trailing_slash=False)
+router.register("courses", CourseViewSet, basename="course")
+router.register("exercises", ExerciseViewSet, basename="exercise")
+router.register("submissions", SubmissionViewSet, basename="submission")
+
+api_v1 = [
+    path("", include("gradewell.accounts.urls")),
+    path(
+        "courses/<int:course_id>/assignments",
+        CourseAssignmentsView.as_view(),
+        name="course-assignments",
+    ),
+    *router.urls,
+]
+
+urlpatterns = [
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
+]
+
+handler404 = "gradewell.api.views.not_found"
+handler500 = "gradewell.api.views.server_error"
