@@ -7,6 +7,7 @@ teacher sees all mistakes in one run and nothing is stored half-way.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -15,8 +16,8 @@ from typing import Any
 import yaml
 
 from exercises.definition import TOPICS, ExerciseDefinition
-from exercises.expressions import ExpressionError
-from exercises.variants import build_variant
+from exercises.expressions import ExpressionError, evaluate
+from exercises.variants import build_variant, render
 from graders.registry import get_grader, known_kinds
 
 BANK_ROOT = Path(__file__).resolve().parent
@@ -140,7 +141,9 @@ def validate_data(data: dict[str, Any], statement_problem: str | None) -> list[s
         )
     if "title" in data and (not isinstance(data["title"], str) or not data["title"]):
         problems.append("title: must be a non-empty string")
-    if "topic" in data and data["topic"] not in TOPICS:
+    if "topic" in data and (
+        not isinstance(data["topic"], str) or data["topic"] not in TOPICS
+    ):
         problems.append(
             f"topic: {data['topic']!r} is not one of {', '.join(sorted(TOPICS))}"
         )
@@ -176,14 +179,64 @@ def validate_with_samples(definition: ExerciseDefinition) -> list[str]:
     """Build several variants so that bad expressions and placeholders surface."""
     for seed in SAMPLE_SEEDS:
         try:
-            build_variant(definition, seed)
+            variant = build_variant(definition, seed)
         except ExpressionError as exc:
             return [f"derived: {exc}"]
         except KeyError as exc:
             return [f"statement: placeholder {exc} names no parameter"]
         except (ValueError, TypeError) as exc:
             return [f"parameters: cannot draw a variant with seed {seed}: {exc}"]
+        problems = _validate_grading_sample(definition, variant.params)
+        if problems:
+            return problems
     return []
+
+
+def _validate_grading_sample(
+    definition: ExerciseDefinition, params: dict[str, Any]
+) -> list[str]:
+    """Evaluate the grading section with one variant's values.
+
+    Graders evaluate these expressions only when a submission arrives, so a
+    typo here would otherwise fail every student's grading.
+    """
+    grading = definition.grading
+    if definition.kind == "numeric":
+        expressions = [("answer", grading["answer"])]
+        for index, mistake in enumerate(grading.get("mistakes", [])):
+            expressions.append((f"mistakes[{index}].answer", mistake["answer"]))
+        for where, expression in expressions:
+            problem = _numeric_problem(expression, params)
+            if problem:
+                return [f"grading.{where}: {problem}"]
+    if definition.kind == "short_text":
+        for key in ("accept", "patterns"):
+            for index, text in enumerate(grading.get(key, [])):
+                try:
+                    rendered = render(text, params)
+                    if key == "patterns":
+                        re.compile(rendered)
+                except KeyError as exc:
+                    return [
+                        f"grading.{key}[{index}]: placeholder {exc} names no parameter"
+                    ]
+                except (ValueError, TypeError, re.error) as exc:
+                    return [f"grading.{key}[{index}]: {exc}"]
+    return []
+
+
+def _numeric_problem(expression: Any, params: dict[str, Any]) -> str | None:
+    try:
+        value = (
+            evaluate(expression, params) if isinstance(expression, str) else expression
+        )
+    except ExpressionError as exc:
+        return str(exc)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return f"{expression!r} gives {value!r}, which is not a number"
+    if not math.isfinite(value):
+        return f"{expression!r} gives {value!r}, which is not a finite number"
+    return None
 
 
 def _read_statement(folder: Path, name: Any) -> tuple[str, str | None]:
@@ -211,7 +264,8 @@ def _validate_parameters(parameters: Any) -> Iterable[str]:
         if not isinstance(name, str) or not NAME_PATTERN.match(name):
             yield f"{where}: name must be a Python-style identifier"
             continue
-        if not isinstance(spec, dict) or spec.get("type") not in PARAMETER_KEYS:
+        spec_type = spec.get("type") if isinstance(spec, dict) else None
+        if not isinstance(spec_type, str) or spec_type not in PARAMETER_KEYS:
             yield f"{where}.type: must be one of {', '.join(PARAMETER_KEYS)}"
             continue
         required, optional = PARAMETER_KEYS[spec["type"]]
@@ -219,7 +273,11 @@ def _validate_parameters(parameters: Any) -> Iterable[str]:
             yield f"{where}.{key}: missing (required for type {spec['type']})"
         for key in sorted(spec.keys() - required - optional - {"type"}):
             yield f"{where}.{key}: unknown key for type {spec['type']}"
-        if "min" in spec and "max" in spec and not spec["min"] <= spec["max"]:
+        for key in ("min", "max"):
+            if key in spec and not _is_number(spec[key]):
+                yield f"{where}.{key}: must be a number"
+        bounds = [spec.get("min"), spec.get("max")]
+        if all(map(_is_number, bounds)) and bounds[0] > bounds[1]:
             yield f"{where}: min must not exceed max"
         values = spec.get("values")
         if "values" in spec and (not isinstance(values, list) or not values):
@@ -273,6 +331,10 @@ def _validate_choice_keys(data: dict[str, Any]) -> Iterable[str]:
     for option_id in data["grading"].get("feedback", {}):
         if option_id not in ids:
             yield f"grading.feedback.{option_id}: not an option id"
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _relative(path: Path, root: Path) -> str:

@@ -7,13 +7,14 @@ answer always agree on the numbers without storing them.
 
 from __future__ import annotations
 
+import ast
 import random
 import re
 from dataclasses import dataclass
 from typing import Any
 
 from exercises.definition import ExerciseDefinition
-from exercises.expressions import evaluate
+from exercises.expressions import ExpressionError, evaluate
 
 PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?::([^}]*))?\}\}")
 
@@ -27,13 +28,18 @@ class Variant:
 
 
 def draw_parameters(definition: ExerciseDefinition, seed: int) -> dict[str, Any]:
-    """Draw every declared parameter, then compute the derived values in order."""
+    """Draw every declared parameter, then compute the derived values.
+
+    Parameters are drawn in name order, and each derived value is computed
+    after the derived values it uses. Key order never matters, because a
+    version stored as PostgreSQL jsonb comes back with its keys reordered.
+    """
     rng = random.Random(seed)
     params: dict[str, Any] = {}
-    for name, spec in definition.parameters.items():
-        params[name] = _draw_one(spec, rng)
-    for name, expression in definition.derived.items():
-        params[name] = evaluate(expression, params)
+    for name in sorted(definition.parameters):
+        params[name] = _draw_one(definition.parameters[name], rng)
+    for name in _evaluation_order(definition.derived):
+        params[name] = evaluate(definition.derived[name], params)
     return params
 
 
@@ -85,3 +91,30 @@ def _draw_one(spec: dict[str, Any], rng: random.Random) -> Any:
     if kind == "int_list":
         return [rng.randint(spec["min"], spec["max"]) for _ in range(spec["length"])]
     raise ValueError(f"unknown parameter type {kind!r}")
+
+
+def _evaluation_order(derived: dict[str, str]) -> list[str]:
+    """Order derived names so that each follows the derived names it uses."""
+    uses = {
+        name: (_names_in(expression) & derived.keys()) - {name}
+        for name, expression in derived.items()
+    }
+    order: list[str] = []
+    pending = sorted(derived)
+    while pending:
+        ready = [name for name in pending if uses[name] <= set(order)]
+        if not ready:
+            raise ExpressionError(
+                f"derived values {', '.join(pending)} refer to each other in a cycle"
+            )
+        order.extend(ready)
+        pending = [name for name in pending if name not in ready]
+    return order
+
+
+def _names_in(expression: str) -> set[str]:
+    try:
+        tree = ast.parse(expression, mode="eval")
+    except SyntaxError:
+        return set()  # evaluate() reports the syntax error with its context.
+    return {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}

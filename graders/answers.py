@@ -100,7 +100,8 @@ class MultipleChoiceGrader:
     """Several correct options, with partial credit.
 
     The fraction earned is (correct picks - wrong picks) / number correct,
-    never below zero, so picking every option earns nothing.
+    never below zero. Picking every option earns nothing only when there are
+    at least as many wrong options as correct ones.
     """
 
     kind = "multiple_choice"
@@ -201,6 +202,9 @@ class NumericGrader:
                 value = float(answer)
         except NumberFormatError as exc:
             return _invalid(context, str(exc))
+        except OverflowError:
+            # JSON integers have no size limit, but float() stops near 1e308.
+            return _invalid(context, "The number is too large.")
         if not math.isfinite(value):
             return _invalid(context, "The number is too large.")
 

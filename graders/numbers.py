@@ -50,10 +50,16 @@ def parse_number(text: str, allow_percent: bool = False) -> float:
 def _parse_plain(cleaned: str, original: str) -> float:
     fraction = _FRACTION.match(cleaned)
     if fraction:
-        numerator, denominator = int(fraction.group(1)), int(fraction.group(2))
+        try:
+            numerator, denominator = int(fraction.group(1)), int(fraction.group(2))
+        except ValueError as exc:  # int() rejects more than 4,300 digits.
+            raise NumberFormatError("The number is too large.") from exc
         if denominator == 0:
             raise NumberFormatError("The fraction divides by zero.")
-        return float(Fraction(numerator, denominator))
+        try:
+            return float(Fraction(numerator, denominator))
+        except OverflowError as exc:
+            raise NumberFormatError("The number is too large.") from exc
     if _DECIMAL.match(cleaned):
         value = float(cleaned)
         if not math.isfinite(value):

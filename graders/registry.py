@@ -37,4 +37,7 @@ def known_kinds() -> list[str]:
 def _load_builtin_graders() -> None:
     # Imported for their @register side effect; deferred so that importing
     # the registry never pulls in the sandbox machinery by accident.
-    from graders import answers  # noqa: F401
+    from graders import (
+        answers,  # noqa: F401
+        code,  # noqa: F401
+    )

@@ -47,7 +47,10 @@ def main() -> None:
 def run_job(job: dict[str, Any]) -> dict[str, Any]:
     """Compile and run the source for one case; return the result to report."""
     try:
-        code = compile(job["source"], job["path"], "exec", dont_inherit=True)
+        # A relative name keeps tracebacks short; linecache still finds the
+        # file because the runner starts in the case's directory.
+        filename = os.path.basename(job["path"])
+        code = compile(job["source"], filename, "exec", dont_inherit=True)
     except SyntaxError as error:
         return _syntax_error(error.lineno, error.offset, error.msg, error.text)
     except ValueError as error:

@@ -38,6 +38,14 @@ _READ_CHUNK = 65536
 _PR_SET_DUMPABLE = 4
 _PR_SET_CHILD_SUBREAPER = 36
 _RUNNER_PATH_ENV = "/usr/local/bin:/usr/bin:/bin"
+# Statuses a runner may report; anything else is an invalid result.
+_RUNNER_STATUSES = {
+    protocol.STATUS_OK,
+    protocol.STATUS_EXCEPTION,
+    protocol.STATUS_EXIT,
+    protocol.STATUS_MEMORY,
+    protocol.STATUS_SYNTAX_ERROR,
+}
 _OOM_COUNTER_FILES = (
     "/sys/fs/cgroup/memory.events",
     "/sys/fs/cgroup/memory/memory.oom_control",
@@ -290,7 +298,7 @@ def _classify(run: CaseRun, mode: str, oom_kills_before: int | None) -> dict[str
             outcome = protocol.loads(bytes(run.result.data))
         except ValueError:
             outcome = None
-        if isinstance(outcome, dict) and isinstance(outcome.get("status"), str):
+        if isinstance(outcome, dict) and outcome.get("status") in _RUNNER_STATUSES:
             return outcome
         return {"status": protocol.STATUS_INVALID_RESULT, "exit_code": returncode}
     if mode == protocol.MODE_PROGRAM:

@@ -18,11 +18,11 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-import docker
 import requests
 from docker.errors import APIError, DockerException, ImageNotFound, NotFound
 from docker.types import LogConfig, Ulimit
 
+import docker
 from graders.sandbox.base import (
     LABEL_SANDBOX,
     LABEL_SUBMISSION,
@@ -92,7 +92,9 @@ class DockerSandbox(Sandbox):
                 "docker/sandbox/build.sh"
             ) from error
         except _ENGINE_ERRORS as error:
-            raise SandboxUnavailableError(f"Docker engine call failed: {error}") from error
+            raise SandboxUnavailableError(
+                f"Docker engine call failed: {error}"
+            ) from error
         finally:
             if container_id:
                 _remove_container(container_id)
@@ -221,7 +223,9 @@ def remove_orphaned_containers(max_age_s: float = ORPHAN_AGE_S) -> int:
     removed = 0
     for container in api.containers(all=True, filters={"label": f"{LABEL_SANDBOX}=1"}):
         labels = container.get("Labels") or {}
-        created = datetime.datetime.fromtimestamp(container.get("Created", 0), datetime.UTC)
+        created = datetime.datetime.fromtimestamp(
+            container.get("Created", 0), datetime.UTC
+        )
         age_s = (now - created).total_seconds()
         if labels.get(LABEL_OWNER) != owner and age_s < max_age_s:
             continue
@@ -242,9 +246,10 @@ def _create_container(
     host_config = api.create_host_config(
         network_mode="none",
         read_only=True,
+        # Owned by the sandbox user: Docker 20.10 ignored mode=1777 here.
         tmpfs={
-            WORKDIR: f"rw,nosuid,nodev,noexec,size={limits.tmpfs_mib}m,mode=1777",
-            "/tmp": f"rw,nosuid,nodev,noexec,size={TMP_MIB}m,mode=1777",
+            WORKDIR: _tmpfs_options(limits.tmpfs_mib),
+            "/tmp": _tmpfs_options(TMP_MIB),
         },
         cap_drop=["ALL"],
         security_opt=["no-new-privileges"],
@@ -254,7 +259,9 @@ def _create_container(
         pids_limit=limits.pids,
         ulimits=[
             Ulimit(name="nofile", soft=limits.open_files, hard=limits.open_files),
-            Ulimit(name="fsize", soft=limits.file_size_bytes, hard=limits.file_size_bytes),
+            Ulimit(
+                name="fsize", soft=limits.file_size_bytes, hard=limits.file_size_bytes
+            ),
             Ulimit(name="core", soft=0, hard=0),
         ],
         log_config=LogConfig(type=LogConfig.types.NONE),
@@ -265,14 +272,20 @@ def _create_container(
         user=SANDBOX_USER,
         working_dir=WORKDIR,
         hostname="sandbox",
+        # With detach left False, docker-py also sets StdinOnce, so closing
+        # the attached stdin closes the container's stdin.
         stdin_open=True,
-        stdin_once=True,
         tty=False,
         network_disabled=True,
         labels={**labels, LABEL_SANDBOX: "1", LABEL_OWNER: _owner()},
         host_config=host_config,
     )
     return str(container["Id"])
+
+
+def _tmpfs_options(size_mib: int) -> str:
+    uid, gid = SANDBOX_USER.split(":")
+    return f"rw,nosuid,nodev,noexec,size={size_mib}m,uid={uid},gid={gid},mode=0700"
 
 
 def _wait_for_exit(api: docker.APIClient, container_id: str) -> tuple[int | None, bool]:

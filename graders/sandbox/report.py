@@ -32,7 +32,9 @@ def build_request(
         "mode": harness_input.mode,
         "function": harness_input.function,
         "source": source,
-        "cases": [_encode_case(harness_input.mode, case) for case in harness_input.cases],
+        "cases": [
+            _encode_case(harness_input.mode, case) for case in harness_input.cases
+        ],
         "limits": {
             "case_time_s": limits.case_time_s,
             "wall_time_s": limits.wall_time_s,

@@ -35,7 +35,9 @@ class CapturedText:
         return f"{self.text}\n{self.note}"
 
     @classmethod
-    def from_bytes(cls, data: bytes, total_bytes: int, limit_bytes: int) -> CapturedText:
+    def from_bytes(
+        cls, data: bytes, total_bytes: int, limit_bytes: int
+    ) -> CapturedText:
         return cls(data.decode("utf-8", "replace"), total_bytes, limit_bytes)
 
 

@@ -201,7 +201,8 @@ AXES_VERBOSE = False
 # Celery ----------------------------------------------------------------------
 
 CELERY_BROKER_URL = (
-    env_str("CELERY_BROKER_URL") or f"sqla+sqlite:///{VAR_DIR / 'celery-broker.sqlite3'}"
+    env_str("CELERY_BROKER_URL")
+    or f"sqla+sqlite:///{VAR_DIR / 'celery-broker.sqlite3'}"
 )
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

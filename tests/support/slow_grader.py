@@ -6,13 +6,21 @@ Tests import it in their own process and load it into a Celery worker with
 
 from __future__ import annotations
 
+import os
+import tempfile
 import time
+from pathlib import Path
 from typing import Any
 
 from graders.base import Check, GradeResult, GradingContext, Verdict
 from graders.registry import _GRADERS, register
 
 KIND = "test_slow"
+
+
+def pid_file(submission_id: str) -> Path:
+    """Where the grading process writes its pid, so a test can kill it."""
+    return Path(tempfile.gettempdir()) / f"gradewell-slow-{submission_id}.pid"
 
 
 class SlowGrader:
@@ -25,6 +33,7 @@ class SlowGrader:
         return None if isinstance(answer, str) else "must be text"
 
     def grade(self, context: GradingContext, answer: Any) -> GradeResult:
+        pid_file(context.submission_id).write_text(str(os.getpid()))
         time.sleep(float(context.spec.get("seconds", 5)))
         check = Check(name="slept", passed=True, score=context.points)
         return GradeResult(

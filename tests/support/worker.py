@@ -9,8 +9,6 @@ import sys
 import time
 from pathlib import Path
 
-import psutil
-
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -66,15 +64,6 @@ class WorkerProcess:
                 return
             time.sleep(0.2)
         raise RuntimeError(f"worker not ready after {timeout} s:\n{self.log_tail()}")
-
-    def pool_pids(self) -> list[int]:
-        assert self.process is not None
-        return [child.pid for child in psutil.Process(self.process.pid).children()]
-
-    def kill_pool_processes(self) -> None:
-        """SIGKILL the pool's child processes, as an out-of-memory kill would."""
-        for pid in self.pool_pids():
-            os.kill(pid, signal.SIGKILL)
 
     def kill(self) -> None:
         """SIGKILL the whole worker, as a crashed machine would."""

@@ -80,9 +80,7 @@ class LogoutView(APIView):
             token = RefreshToken(serializer.validated_data["refresh"])
             token.blacklist()
         except TokenError as exc:
-            raise InvalidToken(
-                {"detail": str(exc), "code": "token_not_valid"}
-            ) from exc
+            raise InvalidToken({"detail": str(exc), "code": "token_not_valid"}) from exc
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -113,7 +113,9 @@ def _message_of(detail: Any) -> str:
     if isinstance(detail, dict):
         if "detail" in detail:
             return str(detail["detail"])
-        return "; ".join(f"{key}: {_message_of(value)}" for key, value in detail.items())
+        return "; ".join(
+            f"{key}: {_message_of(value)}" for key, value in detail.items()
+        )
     if isinstance(detail, list):
         return " ".join(_message_of(item) for item in detail)
     return str(detail)

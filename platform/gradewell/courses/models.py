@@ -168,3 +168,6 @@ class AssignmentExercise(models.Model):
                 fields=["assignment", "exercise"], name="unique_assignment_exercise"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.assignment_id}: {self.exercise_id}"

@@ -119,3 +119,6 @@ class VariantSeed(models.Model):
                 fields=["user", "exercise"], name="unique_variant_seed"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}/{self.exercise_id}"

@@ -30,7 +30,9 @@ class SubmissionQuerySet(models.QuerySet["Submission"]):
         from gradewell.courses.models import Course
 
         taught = Course.objects.taught_by(user)
-        return self.filter(models.Q(user=user) | models.Q(assignment__course__in=taught))
+        return self.filter(
+            models.Q(user=user) | models.Q(assignment__course__in=taught)
+        )
 
     def counting_attempts(self) -> SubmissionQuerySet:
         return self.filter(counts_as_attempt=True)
@@ -81,7 +83,10 @@ class Submission(models.Model):
         max_digits=5, decimal_places=2, default=0
     )
 
-    idempotency_key = models.CharField(max_length=255, null=True, blank=True)
+    # NULL rather than "" when absent, so the unique constraint below skips it.
+    idempotency_key = models.CharField(  # noqa: DJ001
+        max_length=255, null=True, blank=True
+    )
     request_fingerprint = models.CharField(max_length=64, blank=True)
 
     # How many times a worker started grading, and how many times the sweep

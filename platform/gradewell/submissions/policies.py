@@ -8,12 +8,12 @@ from typing import Any
 
 from rest_framework import status
 
+from graders.registry import get_grader
 from gradewell.accounts.models import User
 from gradewell.api.errors import ApiError
 from gradewell.courses.models import Assignment, EnrollmentRole, LatePolicy
 from gradewell.exercises.models import Exercise
 from gradewell.submissions.models import Submission
-from graders.registry import get_grader
 
 
 def check_assignment(

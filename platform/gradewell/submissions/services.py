@@ -16,6 +16,8 @@ from django.utils import timezone
 from rest_framework import status
 
 from exercises.variants import draw_parameters
+from graders.base import GradeResult, GradingContext
+from graders.registry import get_grader
 from gradewell.accounts.models import User
 from gradewell.api.errors import ApiError
 from gradewell.conf import gradewell_setting
@@ -24,8 +26,6 @@ from gradewell.exercises.models import Exercise, VariantSeed
 from gradewell.exercises.services import seed_for
 from gradewell.submissions import policies
 from gradewell.submissions.models import FINAL_STATUSES, Status, Submission
-from graders.base import GradeResult, GradingContext
-from graders.registry import get_grader
 
 logger = structlog.get_logger(__name__)
 

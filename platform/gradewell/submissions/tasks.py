@@ -10,9 +10,9 @@ import structlog
 from celery import Task, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 
+from graders.base import InfrastructureError
 from gradewell.conf import gradewell_setting
 from gradewell.submissions import services
-from graders.base import InfrastructureError
 
 logger = structlog.get_logger(__name__)
 

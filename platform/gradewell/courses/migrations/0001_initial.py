@@ -8,97 +8,224 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('exercises', '0001_initial'),
+        ("exercises", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Assignment',
+            name="Assignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('description', models.TextField(blank=True)),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('is_published', models.BooleanField(default=True)),
-                ('opens_at', models.DateTimeField()),
-                ('due_at', models.DateTimeField()),
-                ('late_policy', models.CharField(choices=[('reject', 'Reject late submissions'), ('penalty', 'Accept with a penalty')], default='reject', max_length=16)),
-                ('late_penalty_percent', models.DecimalField(decimal_places=2, default=0, max_digits=5, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)])),
-                ('late_until', models.DateTimeField(blank=True, null=True)),
-                ('max_attempts', models.PositiveIntegerField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                ("description", models.TextField(blank=True)),
+                ("position", models.PositiveIntegerField(default=0)),
+                ("is_published", models.BooleanField(default=True)),
+                ("opens_at", models.DateTimeField()),
+                ("due_at", models.DateTimeField()),
+                (
+                    "late_policy",
+                    models.CharField(
+                        choices=[
+                            ("reject", "Reject late submissions"),
+                            ("penalty", "Accept with a penalty"),
+                        ],
+                        default="reject",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "late_penalty_percent",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=0,
+                        max_digits=5,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                    ),
+                ),
+                ("late_until", models.DateTimeField(blank=True, null=True)),
+                ("max_attempts", models.PositiveIntegerField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['course', 'position', 'opens_at', 'id'],
+                "ordering": ["course", "position", "opens_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Course',
+            name="Course",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('code', models.SlugField(unique=True)),
-                ('description', models.TextField(blank=True)),
-                ('enrollment_code', models.CharField(default=gradewell.courses.models.new_enrollment_code, max_length=32, unique=True)),
-                ('enrollment_open', models.BooleanField(default=True)),
-                ('grading_policy', models.CharField(choices=[('best', 'Best attempt'), ('last', 'Last attempt'), ('average', 'Average of attempts')], default='best', max_length=16)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                ("code", models.SlugField(unique=True)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "enrollment_code",
+                    models.CharField(
+                        default=gradewell.courses.models.new_enrollment_code,
+                        max_length=32,
+                        unique=True,
+                    ),
+                ),
+                ("enrollment_open", models.BooleanField(default=True)),
+                (
+                    "grading_policy",
+                    models.CharField(
+                        choices=[
+                            ("best", "Best attempt"),
+                            ("last", "Last attempt"),
+                            ("average", "Average of attempts"),
+                        ],
+                        default="best",
+                        max_length=16,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['title'],
+                "ordering": ["title"],
             },
         ),
         migrations.CreateModel(
-            name='AssignmentExercise',
+            name="AssignmentExercise",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('assignment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='exercise_links', to='courses.assignment')),
-                ('exercise', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assignment_links', to='exercises.exercise')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("position", models.PositiveIntegerField(default=0)),
+                (
+                    "assignment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="exercise_links",
+                        to="courses.assignment",
+                    ),
+                ),
+                (
+                    "exercise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assignment_links",
+                        to="exercises.exercise",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['assignment', 'position', 'id'],
+                "ordering": ["assignment", "position", "id"],
             },
         ),
         migrations.AddField(
-            model_name='assignment',
-            name='exercises',
-            field=models.ManyToManyField(related_name='+', through='courses.AssignmentExercise', to='exercises.exercise'),
+            model_name="assignment",
+            name="exercises",
+            field=models.ManyToManyField(
+                related_name="+",
+                through="courses.AssignmentExercise",
+                to="exercises.exercise",
+            ),
         ),
         migrations.AddField(
-            model_name='assignment',
-            name='course',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assignments', to='courses.course'),
+            model_name="assignment",
+            name="course",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="assignments",
+                to="courses.course",
+            ),
         ),
         migrations.CreateModel(
-            name='Enrollment',
+            name="Enrollment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('student', 'Student'), ('teacher', 'Teacher')], default='student', max_length=16)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('course', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='enrollments', to='courses.course')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='enrollments', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("student", "Student"), ("teacher", "Teacher")],
+                        default="student",
+                        max_length=16,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "course",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="enrollments",
+                        to="courses.course",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="enrollments",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.AddConstraint(
-            model_name='assignmentexercise',
-            constraint=models.UniqueConstraint(fields=('assignment', 'exercise'), name='unique_assignment_exercise'),
+            model_name="assignmentexercise",
+            constraint=models.UniqueConstraint(
+                fields=("assignment", "exercise"), name="unique_assignment_exercise"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='assignment',
-            constraint=models.CheckConstraint(condition=models.Q(('due_at__gte', models.F('opens_at'))), name='assignment_due_after_open'),
+            model_name="assignment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("due_at__gte", models.F("opens_at"))),
+                name="assignment_due_after_open",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='assignment',
-            constraint=models.CheckConstraint(condition=models.Q(('late_until__isnull', True), ('late_until__gte', models.F('due_at')), _connector='OR'), name='assignment_late_until_after_due'),
+            model_name="assignment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("late_until__isnull", True),
+                    ("late_until__gte", models.F("due_at")),
+                    _connector="OR",
+                ),
+                name="assignment_late_until_after_due",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='enrollment',
-            constraint=models.UniqueConstraint(fields=('user', 'course'), name='unique_enrollment'),
+            model_name="enrollment",
+            constraint=models.UniqueConstraint(
+                fields=("user", "course"), name="unique_enrollment"
+            ),
         ),
     ]

@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,57 +15,114 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Exercise',
+            name="Exercise",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=100, unique=True)),
-                ('title', models.CharField(max_length=200)),
-                ('topic', models.CharField(db_index=True, max_length=50)),
-                ('kind', models.CharField(db_index=True, max_length=50)),
-                ('points', models.DecimalField(decimal_places=2, max_digits=8)),
-                ('is_active', models.BooleanField(default=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=100, unique=True)),
+                ("title", models.CharField(max_length=200)),
+                ("topic", models.CharField(db_index=True, max_length=50)),
+                ("kind", models.CharField(db_index=True, max_length=50)),
+                ("points", models.DecimalField(decimal_places=2, max_digits=8)),
+                ("is_active", models.BooleanField(default=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'ordering': ['topic', 'slug'],
+                "ordering": ["topic", "slug"],
             },
         ),
         migrations.CreateModel(
-            name='ExerciseVersion',
+            name="ExerciseVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField()),
-                ('content_hash', models.CharField(max_length=64)),
-                ('definition', models.JSONField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('exercise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='versions', to='exercises.exercise')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("number", models.PositiveIntegerField()),
+                ("content_hash", models.CharField(max_length=64)),
+                ("definition", models.JSONField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "exercise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="versions",
+                        to="exercises.exercise",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['exercise', 'number'],
+                "ordering": ["exercise", "number"],
             },
         ),
         migrations.AddField(
-            model_name='exercise',
-            name='current_version',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='exercises.exerciseversion'),
+            model_name="exercise",
+            name="current_version",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="exercises.exerciseversion",
+            ),
         ),
         migrations.CreateModel(
-            name='VariantSeed',
+            name="VariantSeed",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('seed', models.BigIntegerField(default=gradewell.exercises.models.new_seed)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('exercise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='exercises.exercise')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "seed",
+                    models.BigIntegerField(default=gradewell.exercises.models.new_seed),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "exercise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="exercises.exercise",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.AddConstraint(
-            model_name='exerciseversion',
-            constraint=models.UniqueConstraint(fields=('exercise', 'number'), name='unique_exercise_version'),
+            model_name="exerciseversion",
+            constraint=models.UniqueConstraint(
+                fields=("exercise", "number"), name="unique_exercise_version"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='variantseed',
-            constraint=models.UniqueConstraint(fields=('user', 'exercise'), name='unique_variant_seed'),
+            model_name="variantseed",
+            constraint=models.UniqueConstraint(
+                fields=("user", "exercise"), name="unique_variant_seed"
+            ),
         ),
     ]

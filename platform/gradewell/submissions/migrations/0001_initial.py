@@ -7,53 +7,137 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('courses', '0001_initial'),
-        ('exercises', '0001_initial'),
+        ("courses", "0001_initial"),
+        ("exercises", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Submission',
+            name="Submission",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('seed', models.BigIntegerField()),
-                ('answer', models.JSONField()),
-                ('status', models.CharField(choices=[('queued', 'Queued'), ('running', 'Running'), ('graded', 'Graded'), ('error', 'Error')], db_index=True, default='queued', max_length=16)),
-                ('verdict', models.CharField(blank=True, max_length=32)),
-                ('raw_score', models.DecimalField(blank=True, decimal_places=4, max_digits=10, null=True)),
-                ('score', models.DecimalField(blank=True, decimal_places=4, max_digits=10, null=True)),
-                ('max_score', models.DecimalField(decimal_places=4, max_digits=10)),
-                ('checks', models.JSONField(blank=True, default=list)),
-                ('feedback', models.TextField(blank=True)),
-                ('grader_details', models.JSONField(blank=True, default=dict)),
-                ('error_reason', models.TextField(blank=True)),
-                ('attempt', models.PositiveIntegerField()),
-                ('counts_as_attempt', models.BooleanField(default=True)),
-                ('is_late', models.BooleanField(default=False)),
-                ('late_penalty_percent', models.DecimalField(decimal_places=2, default=0, max_digits=5)),
-                ('idempotency_key', models.CharField(blank=True, max_length=255, null=True)),
-                ('request_fingerprint', models.CharField(blank=True, max_length=64)),
-                ('deliveries', models.PositiveIntegerField(default=0)),
-                ('requeues', models.PositiveIntegerField(default=0)),
-                ('grading_duration_ms', models.PositiveIntegerField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('queued_at', models.DateTimeField()),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('graded_at', models.DateTimeField(blank=True, null=True)),
-                ('assignment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='submissions', to='courses.assignment')),
-                ('exercise', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='submissions', to='exercises.exercise')),
-                ('exercise_version', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='exercises.exerciseversion')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='submissions', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4,
+                        editable=False,
+                        primary_key=True,
+                        serialize=False,
+                    ),
+                ),
+                ("seed", models.BigIntegerField()),
+                ("answer", models.JSONField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Queued"),
+                            ("running", "Running"),
+                            ("graded", "Graded"),
+                            ("error", "Error"),
+                        ],
+                        db_index=True,
+                        default="queued",
+                        max_length=16,
+                    ),
+                ),
+                ("verdict", models.CharField(blank=True, max_length=32)),
+                (
+                    "raw_score",
+                    models.DecimalField(
+                        blank=True, decimal_places=4, max_digits=10, null=True
+                    ),
+                ),
+                (
+                    "score",
+                    models.DecimalField(
+                        blank=True, decimal_places=4, max_digits=10, null=True
+                    ),
+                ),
+                ("max_score", models.DecimalField(decimal_places=4, max_digits=10)),
+                ("checks", models.JSONField(blank=True, default=list)),
+                ("feedback", models.TextField(blank=True)),
+                ("grader_details", models.JSONField(blank=True, default=dict)),
+                ("error_reason", models.TextField(blank=True)),
+                ("attempt", models.PositiveIntegerField()),
+                ("counts_as_attempt", models.BooleanField(default=True)),
+                ("is_late", models.BooleanField(default=False)),
+                (
+                    "late_penalty_percent",
+                    models.DecimalField(decimal_places=2, default=0, max_digits=5),
+                ),
+                (
+                    "idempotency_key",
+                    models.CharField(blank=True, max_length=255, null=True),
+                ),
+                ("request_fingerprint", models.CharField(blank=True, max_length=64)),
+                ("deliveries", models.PositiveIntegerField(default=0)),
+                ("requeues", models.PositiveIntegerField(default=0)),
+                (
+                    "grading_duration_ms",
+                    models.PositiveIntegerField(blank=True, null=True),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("queued_at", models.DateTimeField()),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("graded_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "assignment",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="submissions",
+                        to="courses.assignment",
+                    ),
+                ),
+                (
+                    "exercise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="submissions",
+                        to="exercises.exercise",
+                    ),
+                ),
+                (
+                    "exercise_version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="exercises.exerciseversion",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="submissions",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
-                'indexes': [models.Index(fields=['user', 'exercise', 'assignment'], name='submissions_user_id_236b6f_idx'), models.Index(fields=['status', 'queued_at'], name='submissions_status_0698d9_idx')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('idempotency_key__isnull', False)), fields=('user', 'idempotency_key'), name='unique_submission_idempotency_key')],
+                "ordering": ["-created_at"],
+                "indexes": [
+                    models.Index(
+                        fields=["user", "exercise", "assignment"],
+                        name="submissions_user_id_236b6f_idx",
+                    ),
+                    models.Index(
+                        fields=["status", "queued_at"],
+                        name="submissions_status_0698d9_idx",
+                    ),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("idempotency_key__isnull", False)),
+                        fields=("user", "idempotency_key"),
+                        name="unique_submission_idempotency_key",
+                    )
+                ],
             },
         ),
     ]

@@ -59,5 +59,7 @@ class Command(BaseCommand):
                 with open(path) as handle:
                     return handle.readline().rstrip("\n")
             except OSError as exc:
-                raise CommandError(f"Cannot read --password-file {path}: {exc}") from exc
+                raise CommandError(
+                    f"Cannot read --password-file {path}: {exc}"
+                ) from exc
         return getpass.getpass("Password: ")

@@ -49,7 +49,9 @@ class Command(BaseCommand):
             self.stdout.write(f"{len(definitions)} exercise definitions are valid.")
             return
 
-        report = do_sync_bank(definitions, deactivate_missing=not options["keep_missing"])
+        report = do_sync_bank(
+            definitions, deactivate_missing=not options["keep_missing"]
+        )
         self.stdout.write(
             f"Loaded {len(definitions)} exercises: {len(report.created)} created, "
             f"{len(report.updated)} updated, {len(report.unchanged)} unchanged, "
