@@ -100,7 +100,15 @@ cp "$dockerfile" "$context/Dockerfile"
 mkdir "$context/harness"
 cp "$harness_dir"/*.py "$context/harness/"
 
+# The worker compares this label with its own harness files and refuses an
+# image built from other ones (graders/sandbox/docker_backend.py).
+harness_sha256="$(cd "$harness_dir" && for file in $(LC_ALL=C ls -- *.py); do
+    printf '%s\n' "$file"
+    cat -- "$file"
+done | sha256sum | cut -d' ' -f1)"
+
 echo "build.sh: building $image from $(basename "$dockerfile")"
-docker build --tag "$image" "$context" || fail "docker build failed"
+docker build --tag "$image" --label "org.gradewell.harness-sha256=$harness_sha256" \
+    "$context" || fail "docker build failed"
 
 echo "build.sh: built $image in $((SECONDS - started_at))s"

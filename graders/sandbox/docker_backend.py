@@ -9,6 +9,7 @@ on its stdout. No file, volume or environment variable of the worker goes in.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import logging
 import os
 import socket
@@ -16,6 +17,7 @@ import struct
 import threading
 import time
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import requests
@@ -39,6 +41,8 @@ from graders.sandbox.streams import StreamCapture
 logger = logging.getLogger(__name__)
 
 LABEL_OWNER = "gradewell.owner"
+LABEL_HARNESS_HASH = "org.gradewell.harness-sha256"
+HARNESS_DIR = Path(__file__).resolve().parent.parent / "harness"
 # Numeric so it works whether or not the image defines the user.
 SANDBOX_USER = "10001:10001"
 WORKDIR = "/sandbox"
@@ -118,12 +122,19 @@ class DockerSandbox(Sandbox):
         try:
             api = _client().api
             api.ping()
-            api.inspect_image(self.image)
+            image = api.inspect_image(self.image)
         except ImageNotFound:
             detail = f"image {self.image} not found; run docker/sandbox/build.sh"
             return SandboxStatus(self.name, False, detail)
         except _ENGINE_ERRORS as error:
             return SandboxStatus(self.name, False, f"engine not reachable: {error}")
+        labels = (image.get("Config") or {}).get("Labels") or {}
+        if labels.get(LABEL_HARNESS_HASH) != harness_sha256():
+            detail = (
+                f"image {self.image} holds another version of graders/harness; "
+                "rebuild it with docker/sandbox/build.sh"
+            )
+            return SandboxStatus(self.name, False, detail)
         return SandboxStatus(self.name, True, f"engine reachable, image {self.image}")
 
 
@@ -326,6 +337,15 @@ def _owner() -> str:
     several workers against one engine.
     """
     return os.environ.get("GRADEWELL_SANDBOX_OWNER") or socket.gethostname()
+
+
+def harness_sha256() -> str:
+    """Return the hash build.sh stores in the image label of the same name."""
+    digest = hashlib.sha256()
+    for path in sorted(HARNESS_DIR.glob("*.py"), key=lambda path: path.name.encode()):
+        digest.update(f"{path.name}\n".encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def _client() -> docker.DockerClient:

@@ -6,6 +6,7 @@ from typing import Any
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, permissions, status
+from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
@@ -15,6 +16,7 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
 from gradewell.accounts import services
+from gradewell.accounts.lockout import lockout_response
 from gradewell.accounts.models import User
 from gradewell.accounts.serializers import (
     LogoutSerializer,
@@ -59,6 +61,16 @@ class TokenObtainView(TokenObtainPairView):
 
     authentication_classes: list[Any] = []
 
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        try:
+            return super().post(request, *args, **kwargs)
+        except AuthenticationFailed:
+            # django-axes marks the DRF request it was given, which its own
+            # middleware never sees, so the lockout answer is sent from here.
+            if getattr(request, "axes_locked_out", False):
+                return lockout_response(request)
+            raise
+
 
 class TokenRefreshRotateView(TokenRefreshView):
     """Exchange a refresh token for a new pair; the old one is blacklisted."""
@@ -71,6 +83,10 @@ class LogoutView(APIView):
 
     permission_classes = [permissions.AllowAny]
     authentication_classes: list[Any] = []
+
+    def get_authenticate_header(self, request: Request) -> str:
+        # Without a header DRF would turn the 401 for a bad token into 403.
+        return 'Bearer realm="api"'
 
     @extend_schema(request=LogoutSerializer, responses={204: None})
     def post(self, request: Request) -> Response:
