@@ -51,12 +51,16 @@ def run_job(job: dict[str, Any]) -> dict[str, Any]:
         # file because the runner starts in the case's directory.
         filename = os.path.basename(job["path"])
         code = compile(job["source"], filename, "exec", dont_inherit=True)
-    except SyntaxError as error:
-        return _syntax_error(error.lineno, error.offset, error.msg, error.text)
-    except ValueError as error:
-        # Python 3.11 raises ValueError for a NUL byte in the source.
-        line = job["source"][: job["source"].find("\0")].count("\n") + 1
-        return _syntax_error(line, None, str(error), None)
+    except (SyntaxError, ValueError) as error:
+        # For a NUL byte in the source, Python 3.11 raises a ValueError or,
+        # from 3.11.4 on, a SyntaxError without a line number.
+        line = getattr(error, "lineno", None)
+        if line is None and "\0" in job["source"]:
+            line = job["source"][: job["source"].find("\0")].count("\n") + 1
+        message = getattr(error, "msg", None) or str(error)
+        return _syntax_error(
+            line, getattr(error, "offset", None), message, getattr(error, "text", None)
+        )
 
     if job["mode"] == protocol.MODE_PROGRAM:
         return _run_program(code, job["path"])

@@ -290,6 +290,10 @@ def _bwrap_prefix(python: str, workdir: str) -> list[str]:
         "/dev",
         "--chdir",
         SANDBOX_WORKDIR,
+        # Last, so only the root itself turns read-only; the working
+        # directory and /tmp are mounts of their own and stay writable.
+        "--remount-ro",
+        "/",
     ]
     for name, value in _ENV.items():
         command += ["--setenv", name, value]

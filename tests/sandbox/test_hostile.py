@@ -152,11 +152,13 @@ def test_files_outside_workdir_hold_no_secrets(
     spec = {
         "cases": [{"stdin": "", "expected": "ok\n"}],
         "samples": [{"stdin": "", "expected": secret}],
-        "limits": FAST_LIMITS,
+        # Walking the interpreter's directories takes a few seconds.
+        "limits": {"case_time_s": 20.0, "wall_time_s": 60.0},
     }
+    # Reversed, so the source file itself does not contain the secret.
     source = f"""
 import os
-SECRET = {secret!r}
+SECRET = {secret[::-1]!r}[::-1]
 found = [name for name, value in os.environ.items() if SECRET in value]
 for path in ({secret_file!r}, "/proc/1/environ", "/proc/1/cmdline", "/proc/1/fd/0"):
     try:

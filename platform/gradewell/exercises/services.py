@@ -58,7 +58,7 @@ def do_sync_bank(
 
 def _sync_one(definition: ExerciseDefinition) -> str:
     exercise = (
-        Exercise.objects.select_for_update()
+        Exercise.objects.select_for_update(of=("self",))
         .select_related("current_version")
         .filter(slug=definition.slug)
         .first()
