@@ -28,7 +28,7 @@ from gradewell.courses.models import (
 )
 from gradewell.exercises.models import Exercise
 from gradewell.exercises.services import do_sync_bank
-from tests.support import slow_grader  # noqa: F401  (registers the test kind)
+from tests.support import fake_graders  # noqa: F401  (registers the test kind)
 from tests.support.worker import ROOT, WorkerProcess
 
 PASSWORD = "correct-horse-battery-staple"
@@ -212,3 +212,15 @@ def celery_worker_process(
         yield worker
     finally:
         worker.stop()
+
+
+def flaky_definition(failures: int) -> ExerciseDefinition:
+    return ExerciseDefinition(
+        slug=f"test-flaky-{failures}",
+        title="Flaky grading",
+        topic="parallel-computing",
+        kind="test_flaky",
+        points=1,
+        statement="Anything.",
+        grading={"failures": failures},
+    )

@@ -15,7 +15,7 @@ from rest_framework.test import APIClient
 from gradewell.courses.models import Assignment
 from gradewell.submissions.models import Status, Submission
 from gradewell.submissions.services import do_sweep_stale
-from tests.support import slow_grader
+from tests.support import fake_graders
 from tests.support.worker import WorkerProcess
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -91,7 +91,7 @@ def test_killed_pool_process_grades_once(
     assert running.status == Status.RUNNING, celery_worker_process.log_tail()
 
     # SIGKILL the pool process that is grading, as an out-of-memory kill would.
-    pid = int(wait_for_file(slow_grader.pid_file(submission_id)).read_text())
+    pid = int(wait_for_file(fake_graders.pid_file(submission_id)).read_text())
     os.kill(pid, signal.SIGKILL)
     submission = wait_for_status(submission_id, FINISHED, timeout=90)
 

@@ -38,7 +38,7 @@ class WorkerProcess:
             "--queues",
             "grading,sandbox",
             "--include",
-            "tests.support.slow_grader",
+            "tests.support.fake_graders",
             "--loglevel",
             "INFO",
             "--without-heartbeat",
