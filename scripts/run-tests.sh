@@ -9,6 +9,7 @@ export PYTHONPATH="$PWD/platform:$PWD"
 
 if [[ "${CI:-}" == "true" ]]; then
   export GRADEWELL_REQUIRE_SERVICES=1
+  export GRADEWELL_REQUIRE_DOCKER=1
 fi
 
 status=0

@@ -20,7 +20,13 @@ DEFAULTS: dict[str, Any] = {
     # Longest Idempotency-Key header accepted, in characters.
     "MAX_IDEMPOTENCY_KEY_CHARS": 255,
     # Celery queue for each exercise kind; kinds not listed use "default".
-    "GRADING_QUEUES": {"default": "grading"},
+    # Code runs on its own queue, so a burst of code submissions never
+    # delays the quick answer graders.
+    "GRADING_QUEUES": {
+        "default": "grading",
+        "python_function": "sandbox",
+        "python_program": "sandbox",
+    },
     # Seconds a grading may run before Celery raises SoftTimeLimitExceeded,
     # and before the worker process is killed.
     "GRADING_SOFT_TIME_LIMIT": 120,
