@@ -63,6 +63,11 @@ class CodeGrader:
     def validate_spec(self, spec: dict[str, Any]) -> list[str]:
         return validate_spec(spec, self.mode)
 
+    def answer_error(self, answer: Any) -> str | None:
+        if not isinstance(answer, str):
+            return "must be Python source code, as a string"
+        return None
+
     def grade(self, context: GradingContext, answer: Any) -> GradeResult:
         rejection = _check_source(answer)
         if rejection:
