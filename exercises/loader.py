@@ -234,8 +234,12 @@ def _numeric_problem(expression: Any, params: dict[str, Any]) -> str | None:
         return str(exc)
     if isinstance(value, bool) or not isinstance(value, int | float):
         return f"{expression!r} gives {value!r}, which is not a number"
-    if not math.isfinite(value):
-        return f"{expression!r} gives {value!r}, which is not a finite number"
+    try:
+        finite = math.isfinite(value)
+    except OverflowError:  # An int beyond the float range, such as 10**400.
+        finite = False
+    if not finite:
+        return f"{expression!r} gives a value that is not a finite float"
     return None
 
 

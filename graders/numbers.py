@@ -8,6 +8,7 @@ import unicodedata
 from fractions import Fraction
 
 _DECIMAL = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3},\d{3}$")
 _FRACTION = re.compile(r"^([+-]?\d+)\s*/\s*(\d+)$")
 
 
@@ -40,6 +41,12 @@ def parse_number(text: str, allow_percent: bool = False) -> float:
             raise NumberFormatError(
                 f"{text.strip()[:40]!r} mixes separators. Write the number with "
                 "one decimal separator and no thousands separators, such as 1234.5."
+            )
+        if _THOUSANDS.match(cleaned):
+            # "1,000" is a thousand in English and one in much of Europe.
+            raise NumberFormatError(
+                f"{text.strip()!r} is ambiguous: write a thousand as 1000 and "
+                "one as 1 or 1.000."
             )
         cleaned = cleaned.replace(",", ".")
 

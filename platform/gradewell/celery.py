@@ -22,7 +22,9 @@ def prepare_sandbox(sender: Any = None, **kwargs: Any) -> None:
     from graders.sandbox.factory import prepare_worker_sandbox
 
     status = prepare_worker_sandbox()
-    queues = sorted(queue.name for queue in sender.app.amqp.queues.consume_from.values())
+    queues = sorted(
+        queue.name for queue in sender.app.amqp.queues.consume_from.values()
+    )
     logger.info(
         "worker ready",
         queues=queues,

@@ -30,6 +30,7 @@ STUDENT_FIELDS = frozenset(
         "statement_html",
         "options",
         "answer_hint",
+        "code",
     }
 )
 

@@ -19,7 +19,7 @@ import networkx
 import pytest
 
 from exercises.definition import ExerciseDefinition
-from exercises.loader import load_bank
+from exercises.loader import BankError, load_bank
 from exercises.variants import Variant, build_variant
 from graders.base import GradeResult, GradingContext, Verdict
 from graders.numbers import NumberFormatError, parse_number
@@ -33,7 +33,7 @@ Answer = Callable[[Variant], Any]
 
 @dataclass(frozen=True)
 class Wrong:
-    """A typical wrong answer and what the student should be told.
+    """A typical wrong answer and the feedback the student should get.
 
     ``fraction`` is the share of the points it still earns.
     """
@@ -60,11 +60,16 @@ class BankCase:
     close: float | None = None
 
 
-def load_definitions() -> dict[str, ExerciseDefinition]:
-    return {definition.slug: definition for definition in load_bank()}
+def load_definitions() -> tuple[dict[str, ExerciseDefinition], list[str]]:
+    """Load the bank, keeping its problems for a test to report."""
+    try:
+        definitions = load_bank()
+    except BankError as exc:
+        return {}, exc.problems
+    return {definition.slug: definition for definition in definitions}, []
 
 
-BANK = load_definitions()
+BANK, BANK_PROBLEMS = load_definitions()
 
 
 def grade(definition: ExerciseDefinition, variant: Variant, answer: Any) -> GradeResult:
@@ -555,6 +560,10 @@ def same_value(left: Any, right: Any, close: float | None) -> bool:
     except NumberFormatError:
         return False
     return abs(values[0] - values[1]) <= close
+
+
+def test_bank_loads_without_problems() -> None:
+    assert BANK_PROBLEMS == []
 
 
 def test_bank_loads_every_exercise() -> None:

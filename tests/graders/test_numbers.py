@@ -25,7 +25,8 @@ from graders.numbers import NumberFormatError, parse_number
         ("\u22120.5", -0.5),
         ("\uff11.\uff15", 1.5),
         ("42", 42.0),
-        ("1,000", 1.0),
+        ("1,0000", 1.0),
+        ("12,34", 12.34),
     ],
 )
 def test_parse_accepted_form(text: str, expected: float) -> None:
@@ -53,6 +54,8 @@ def test_parse_percent_rejected_by_default() -> None:
         ("   ", "empty"),
         ("1,5.0", "mixes separators"),
         ("1,000,000", "mixes separators"),
+        ("1,000", "ambiguous"),
+        ("-12,500", "ambiguous"),
         ("1/0", "divides by zero"),
         ("1e400", "too large"),
         ("9" * 400, "too large"),

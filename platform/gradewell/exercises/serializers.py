@@ -11,8 +11,15 @@ from typing import Any
 from rest_framework import serializers
 
 from exercises.variants import Variant
+from graders.code_spec import load_cases
+from graders.harness import protocol
 from gradewell.exercises.models import Exercise
 from gradewell.exercises.rendering import markdown_to_html
+
+CODE_MODES = {
+    "python_function": protocol.MODE_FUNCTION,
+    "python_program": protocol.MODE_PROGRAM,
+}
 
 
 class OptionSerializer(serializers.Serializer):
@@ -35,6 +42,10 @@ class ExerciseStudentSerializer(serializers.Serializer):
     answer_hint = serializers.SerializerMethodField(
         help_text="How to write the answer, for example the accepted number forms."
     )
+    code = serializers.SerializerMethodField(
+        help_text="For code exercises: the function to write and the sample "
+        "cases with their expected results. Hidden cases are never listed."
+    )
 
     def _variant(self, exercise: Exercise) -> Variant:
         return self.context["variants"][exercise.pk]
@@ -50,6 +61,30 @@ class ExerciseStudentSerializer(serializers.Serializer):
 
     def get_answer_hint(self, exercise: Exercise) -> str:
         return exercise.current_version.definition.get("answer_hint", "")
+
+    def get_code(self, exercise: Exercise) -> dict[str, Any] | None:
+        mode = CODE_MODES.get(exercise.kind)
+        if mode is None:
+            return None
+        grading = exercise.current_version.definition["grading"]
+        params = self._variant(exercise).params
+        samples = [
+            _sample_as_dict(case, mode)
+            for case in load_cases(grading, params, mode)
+            if not case.hidden
+        ]
+        return {"function": grading.get("function"), "samples": samples}
+
+
+def _sample_as_dict(case: Any, mode: str) -> dict[str, Any]:
+    if mode == protocol.MODE_FUNCTION:
+        inputs = {
+            "args": list(case.harness_case.args),
+            "kwargs": dict(case.harness_case.kwargs),
+        }
+    else:
+        inputs = {"stdin": case.harness_case.stdin}
+    return {"name": case.name, **inputs, "expected": case.expected}
 
 
 class ExerciseTeacherSerializer(ExerciseStudentSerializer):
