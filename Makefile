@@ -29,7 +29,7 @@ run: db
 	DEBUG=1 LOG_FORMAT=console $(BIN)/honcho --procfile Procfile.dev start
 
 test: setup
-	bash scripts/run-tests.sh
+	bash scripts/run-tests.sh $(ARGS)
 
 lint: setup
 	$(BIN)/ruff check .

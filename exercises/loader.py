@@ -18,6 +18,8 @@ import yaml
 from exercises.definition import TOPICS, ExerciseDefinition
 from exercises.expressions import ExpressionError, evaluate
 from exercises.variants import build_variant, render
+from graders.base import InfrastructureError
+from graders.code_spec import load_cases
 from graders.registry import get_grader, known_kinds
 
 BANK_ROOT = Path(__file__).resolve().parent
@@ -43,6 +45,7 @@ PARAMETER_KEYS = {
     "int_list": ({"min", "max", "length"}, set()),
 }
 CHOICE_KINDS = {"single_choice", "multiple_choice"}
+CODE_MODES = {"python_function": "function", "python_program": "program"}
 
 
 class BankError(Exception):
@@ -222,6 +225,11 @@ def _validate_grading_sample(
                     ]
                 except (ValueError, TypeError, re.error) as exc:
                     return [f"grading.{key}[{index}]: {exc}"]
+    if definition.kind in CODE_MODES:
+        try:
+            load_cases(grading, params, CODE_MODES[definition.kind])
+        except InfrastructureError as exc:
+            return [f"grading.cases: {exc}"]
     return []
 
 

@@ -1,10 +1,11 @@
 """URL routes: the versioned API, its schema and docs, and the admin site."""
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
+from gradewell.api.views import not_found
 from gradewell.courses.views import CourseAssignmentsView, CourseViewSet
 from gradewell.exercises.views import ExerciseViewSet
 from gradewell.health import healthz
@@ -31,6 +32,8 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    # Unknown API paths get the JSON 404 even when DEBUG shows HTML pages.
+    re_path(r"^api/", not_found),
 ]
 
 handler404 = "gradewell.api.views.not_found"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models.functions import Lower
 
 
 class Role(models.TextChoices):
@@ -21,6 +22,19 @@ class User(AbstractUser):
     """
 
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.STUDENT)
+
+    class Meta:
+        constraints = [
+            # Sign-up checks these too; the constraints settle concurrent races.
+            models.UniqueConstraint(
+                Lower("username"), name="unique_username_ignoring_case"
+            ),
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=~models.Q(email=""),
+                name="unique_email_ignoring_case",
+            ),
+        ]
 
     @property
     def is_teacher(self) -> bool:

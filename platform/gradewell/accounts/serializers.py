@@ -16,7 +16,7 @@ class RegisterSerializer(serializers.Serializer):
     username = serializers.CharField(
         max_length=150, validators=[UnicodeUsernameValidator()]
     )
-    email = serializers.EmailField()
+    email = serializers.EmailField(max_length=254)
     password = serializers.CharField(write_only=True, max_length=128)
     first_name = serializers.CharField(max_length=150, required=False, default="")
     last_name = serializers.CharField(max_length=150, required=False, default="")

@@ -3,25 +3,37 @@
 from __future__ import annotations
 
 import structlog
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from rest_framework import status
 
 from gradewell.accounts.models import Role, User
+from gradewell.api.errors import ApiError
 
 logger = structlog.get_logger(__name__)
 
 
-@transaction.atomic
 def do_register_student(
     *, username: str, email: str, password: str, first_name: str, last_name: str
 ) -> User:
-    user = User.objects.create_user(
-        username=username,
-        email=email,
-        password=password,
-        first_name=first_name,
-        last_name=last_name,
-        role=Role.STUDENT,
-    )
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(
+                username=username,
+                email=email,
+                password=password,
+                first_name=first_name,
+                last_name=last_name,
+                role=Role.STUDENT,
+            )
+    except IntegrityError as exc:
+        # A concurrent sign-up took the name or address after validation.
+        field = "email" if "email" in str(exc).lower() else "username"
+        raise ApiError(
+            f"This {field} was just taken by another sign-up. Choose another one.",
+            code="conflict",
+            status_code=status.HTTP_409_CONFLICT,
+            field=field,
+        ) from exc
     logger.info("student registered", user_id=user.pk)
     return user
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
-from rest_framework import generics, permissions, status
+from django.core.exceptions import ObjectDoesNotExist
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import generics, permissions, serializers, status
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -40,7 +41,24 @@ class RegisterView(APIView):
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "register"
 
-    @extend_schema(request=RegisterSerializer, responses={201: UserSerializer})
+    @extend_schema(
+        request=RegisterSerializer,
+        responses={
+            201: inline_serializer(
+                "Registration",
+                {
+                    "user": UserSerializer(),
+                    "tokens": inline_serializer(
+                        "TokenPair",
+                        {
+                            "refresh": serializers.CharField(),
+                            "access": serializers.CharField(),
+                        },
+                    ),
+                },
+            )
+        },
+    )
     def post(self, request: Request) -> Response:
         if not gradewell_setting("SELF_SIGNUP"):
             raise ApiError(
@@ -76,6 +94,18 @@ class TokenRefreshRotateView(TokenRefreshView):
     """Exchange a refresh token for a new pair; the old one is blacklisted."""
 
     authentication_classes: list[Any] = []
+
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        try:
+            return super().post(request, *args, **kwargs)
+        except (ObjectDoesNotExist, KeyError, ValueError, TypeError) as exc:
+            # The token was valid but names a deleted user or lacks a claim.
+            raise InvalidToken(
+                {
+                    "detail": "The refresh token is no longer valid.",
+                    "code": "token_not_valid",
+                }
+            ) from exc
 
 
 class LogoutView(APIView):

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 
-from gradewell.api.errors import request_too_large_response
+from gradewell.api.errors import error_body, request_too_large_response
 
 
 class RequestSizeLimitMiddleware:
@@ -21,6 +21,17 @@ class RequestSizeLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if _is_chunked(request) and not request.META.get("CONTENT_LENGTH"):
+            # WSGI servers hand Django no body for chunked requests, so it
+            # would be read as empty; ask for a length instead.
+            return JsonResponse(
+                error_body(
+                    "length_required",
+                    "Chunked request bodies are not supported. Send the body "
+                    "with a Content-Length header.",
+                ),
+                status=411,
+            )
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
@@ -29,3 +40,8 @@ class RequestSizeLimitMiddleware:
         if limit is not None and length > limit:
             return request_too_large_response(limit)
         return self.get_response(request)
+
+
+def _is_chunked(request: HttpRequest) -> bool:
+    encoding = request.META.get("HTTP_TRANSFER_ENCODING", "")
+    return "chunked" in encoding.lower()

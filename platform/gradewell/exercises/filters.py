@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import django_filters
 
+from gradewell.api.filters import IdFilter
 from gradewell.exercises.models import Exercise
 
 
 class ExerciseFilter(django_filters.FilterSet):
-    course = django_filters.NumberFilter(
+    course = IdFilter(
         field_name="assignment_links__assignment__course",
         distinct=True,
         help_text="Only exercises assigned in this course.",
     )
-    assignment = django_filters.NumberFilter(
+    assignment = IdFilter(
         field_name="assignment_links__assignment",
         distinct=True,
         help_text="Only exercises of this assignment.",

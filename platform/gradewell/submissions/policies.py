@@ -124,6 +124,12 @@ def check_attempts(user: User, exercise: Exercise, assignment: Assignment) -> No
 
 
 def check_answer(exercise: Exercise, answer: Any, max_chars: int) -> None:
+    """Reject an answer of the wrong shape before anything is stored.
+
+    Wrong JSON types, text that cannot be stored (NUL characters, lone
+    surrogates), unknown option ids and oversized answers get 400; an answer
+    of the right shape but wrong content is graded instead.
+    """
     problem = get_grader(exercise.kind).answer_error(answer)
     if problem:
         raise ApiError(
@@ -131,6 +137,14 @@ def check_answer(exercise: Exercise, answer: Any, max_chars: int) -> None:
             code="invalid_answer",
             field="answer",
         )
+    for text in _strings_in(answer):
+        if "\x00" in text or not _is_encodable(text):
+            raise ApiError(
+                "answer contains a NUL character or an unpaired surrogate, which "
+                "cannot be stored. Remove it and submit again.",
+                code="invalid_answer",
+                field="answer",
+            )
     size = len(answer) if isinstance(answer, str) else len(str(answer))
     if size > max_chars:
         raise ApiError(
@@ -138,6 +152,41 @@ def check_answer(exercise: Exercise, answer: Any, max_chars: int) -> None:
             code="answer_too_long",
             field="answer",
         )
+    _check_option_ids(exercise, answer)
+
+
+def _check_option_ids(exercise: Exercise, answer: Any) -> None:
+    if exercise.kind not in ("single_choice", "multiple_choice"):
+        return
+    options = exercise.current_version.definition.get("options", [])
+    known = {option["id"] for option in options}
+    chosen = [answer] if isinstance(answer, str) else answer
+    unknown = sorted(set(chosen) - known)
+    if unknown:
+        raise ApiError(
+            f"answer names options that do not exist: {', '.join(unknown)}. "
+            f"Use ids from the exercise's options: {', '.join(sorted(known))}.",
+            code="invalid_answer",
+            field="answer",
+        )
+
+
+def _strings_in(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [text for item in value for text in _strings_in(item)]
+    if isinstance(value, dict):
+        return [text for item in value.items() for text in _strings_in(list(item))]
+    return []
+
+
+def _is_encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _teaches(user: User, assignment: Assignment) -> bool:

@@ -16,7 +16,7 @@ from django.utils import timezone
 from rest_framework import status
 
 from exercises.variants import draw_parameters
-from graders.base import GradeResult, GradingContext
+from graders.base import GradeResult, GradingContext, Verdict
 from graders.registry import get_grader
 from gradewell.accounts.models import User
 from gradewell.api.errors import ApiError
@@ -221,8 +221,12 @@ def do_record_result(
     raw = Decimal(str(result.score)).quantize(SCORE_PLACES)
     factor = 1 - submission.late_penalty_percent / 100
     score = (raw * factor).quantize(SCORE_PLACES)
+    # An answer the grader could not read (such as "abc" for a number) earns
+    # feedback but does not use up one of the student's attempts.
+    counts = result.verdict != Verdict.INVALID_ANSWER
     updated = Submission.objects.filter(pk=submission.pk, status=Status.RUNNING).update(
         status=Status.GRADED,
+        counts_as_attempt=counts,
         verdict=str(result.verdict),
         raw_score=raw,
         score=score,
