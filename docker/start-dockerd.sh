@@ -4,7 +4,7 @@
 # Installs Debian's docker.io when dockerd is missing, then starts dockerd
 # with overlay2 storage and without iptables rules or the default bridge,
 # because sandbox containers run with networking disabled and need neither.
-# Waits until `docker info` answers. Safe to run again: an engine that
+# Waits until `docker info` responds. Safe to run again: an engine that
 # already answers is left alone.
 #
 # Environment:

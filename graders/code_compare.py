@@ -20,7 +20,10 @@ _SHOWN_CHARS = 200
 
 @dataclass(frozen=True)
 class Difference:
-    """Where two results differ; ``where`` is empty for the whole value."""
+    """The first difference between two results and what each side held there.
+
+    ``where`` is empty when the whole value differs.
+    """
 
     where: str
     expected: str

@@ -23,10 +23,11 @@ Both kinds share this shape (YAML shown)::
 
 Parameters: in ``args``, ``kwargs`` and a function's ``expected``, a string
 that is exactly one placeholder (``"{{ name }}"``) becomes the parameter's
-value with its type; in ``stdin`` and a program's ``expected``, placeholders
-are rendered as text (``{{ name:.2f }}`` formats too). Floats compare within
-``tolerance * max(1, |expected|)``, an absolute bound near zero and a
-relative one above 1.
+value with its type. In ``stdin`` and a program's ``expected``, placeholders
+are rendered as text, and ``{{ name:.2f }}`` formats the value.
+
+Floats compare within ``tolerance * max(1, |expected|)``: an absolute bound
+near zero and a relative one above 1.
 """
 
 from __future__ import annotations

@@ -70,7 +70,9 @@ build_base() {
         "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/debootstrap
 
     echo "build.sh: importing $rootfs as $base_image"
-    tar -C "$rootfs" --numeric-owner -c . | docker import - "$base_image" >/dev/null \
+    tar -C "$rootfs" --numeric-owner -c . \
+        | docker import --change "LABEL org.gradewell.sandbox-base=1" - "$base_image" \
+            >/dev/null \
         || fail "docker import of the bookworm root filesystem failed"
 }
 
@@ -110,5 +112,9 @@ done | sha256sum | cut -d' ' -f1)"
 echo "build.sh: building $image from $(basename "$dockerfile")"
 docker build --tag "$image" --label "org.gradewell.harness-sha256=$harness_sha256" \
     "$context" || fail "docker build failed"
+
+# Earlier builds that lost their tag are only dead weight.
+docker image prune --force --filter "label=org.gradewell.harness-sha256" >/dev/null
+docker image prune --force --filter "label=org.gradewell.sandbox-base" >/dev/null
 
 echo "build.sh: built $image in $((SECONDS - started_at))s"

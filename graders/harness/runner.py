@@ -4,8 +4,9 @@ Started by the supervisor for every case, as a fresh interpreter, so it
 holds only this case's inputs and the source. It reads its job from one
 inherited pipe, runs the code, and writes one result (JSON) to another.
 Once the student's code has started, anything this process writes may be
-forged; the supervisor and the worker rely on it only for what the student
-could produce anyway, such as the returned value or the exception raised.
+forged. So the supervisor and the worker rely on it only for what the
+student could produce anyway, such as the returned value or the exception
+raised.
 """
 
 from __future__ import annotations

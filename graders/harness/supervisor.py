@@ -26,7 +26,7 @@ try:
     from graders.harness import protocol
 except ImportError:  # Inside the sandbox the harness directory is not a package.
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-    import protocol
+    import protocol  # type: ignore[no-redef]
 
 RUNNER_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "runner.py")
 SOURCE_NAME = "solution.py"
@@ -303,7 +303,7 @@ def _classify(run: CaseRun, mode: str, oom_kills_before: int | None) -> dict[str
         return {"status": protocol.STATUS_INVALID_RESULT, "exit_code": returncode}
     if mode == protocol.MODE_PROGRAM:
         # The program ended through os._exit() or similar before the runner
-        # could write its result; the exit status still says how it went.
+        # could write its result, so the exit status decides.
         status = protocol.STATUS_OK if returncode == 0 else protocol.STATUS_EXIT
         return {"status": status, "exit_code": returncode}
     return {"status": protocol.STATUS_INVALID_RESULT, "exit_code": returncode}

@@ -38,7 +38,7 @@ class HarnessCase:
 
 @dataclass(frozen=True)
 class HarnessInput:
-    """What the harness runs: ``mode`` is ``"function"`` or ``"program"``."""
+    """Input of one harness run; ``mode`` is ``"function"`` or ``"program"``."""
 
     mode: str
     cases: Sequence[HarnessCase]

@@ -53,8 +53,8 @@ TMP_MIB = 16
 # Time allowed beyond Limits.wall_time_s for starting the container and the
 # interpreter before the worker kills it.
 START_GRACE_S = 5.0
-# Containers labelled as sandboxes and older than this are orphans whoever
-# started them: no run lives longer than MAX_LIMITS.wall_time_s plus grace.
+# Sandbox containers older than this are orphans, whichever worker created
+# them, because no run lasts longer than MAX_LIMITS.wall_time_s plus grace.
 ORPHAN_AGE_S = 600.0
 _API_TIMEOUT_S = 60
 _SEND_TIMEOUT_S = 30.0
@@ -81,6 +81,9 @@ class DockerSandbox(Sandbox):
         limits: Limits,
         labels: Mapping[str, str],
     ) -> SandboxResult:
+        # NOTE: only check_available() compares the image's harness hash; a
+        # run with GRADEWELL_SANDBOX_BACKEND=docker uses whatever image is
+        # tagged, so rebuild it whenever graders/harness changes.
         request, nonce = build_request(source, harness_input, limits)
         stream_cap = report_stream_cap(limits, len(harness_input.cases))
         container_id = ""
@@ -131,7 +134,7 @@ class DockerSandbox(Sandbox):
         labels = (image.get("Config") or {}).get("Labels") or {}
         if labels.get(LABEL_HARNESS_HASH) != harness_sha256():
             detail = (
-                f"image {self.image} holds another version of graders/harness; "
+                f"image {self.image} contains another version of graders/harness; "
                 "rebuild it with docker/sandbox/build.sh"
             )
             return SandboxStatus(self.name, False, detail)
@@ -141,7 +144,7 @@ class DockerSandbox(Sandbox):
 class _Exchange:
     """Sends the request to a started container and reads its output, bounded.
 
-    Output is read while it streams and kept only up to its cap; the
+    Output is read while it streams and kept only up to its cap. The
     container is killed at the wall-time deadline or when stdout exceeds
     ``stream_cap``, so the worker never buffers unbounded output.
     """
@@ -221,15 +224,14 @@ class _Exchange:
 
 
 def remove_orphaned_containers(max_age_s: float = ORPHAN_AGE_S) -> int:
-    """Remove sandbox containers a crashed worker left; return how many.
+    """Remove sandbox containers that crashed workers left; return how many.
 
-    Removes every container labelled ``gradewell.sandbox=1`` that this host
-    started (label ``gradewell.owner``, see ``_owner``) or that is older
-    than ``max_age_s``. Call it once when a worker starts, before it takes
-    tasks, because it also removes this host's running sandboxes.
+    Removes every container labelled ``gradewell.sandbox=1`` whose creating
+    process, on this host, no longer runs, and every one older than
+    ``max_age_s``, whichever worker created it. Sandboxes of live workers on
+    the same engine are kept, so any worker may call this when it starts.
     """
     api = _client().api
-    owner = _owner()
     now = datetime.datetime.now(datetime.UTC)
     removed = 0
     for container in api.containers(all=True, filters={"label": f"{LABEL_SANDBOX}=1"}):
@@ -238,7 +240,7 @@ def remove_orphaned_containers(max_age_s: float = ORPHAN_AGE_S) -> int:
             container.get("Created", 0), datetime.UTC
         )
         age_s = (now - created).total_seconds()
-        if labels.get(LABEL_OWNER) != owner and age_s < max_age_s:
+        if age_s < max_age_s and not _owner_is_gone(labels.get(LABEL_OWNER, "")):
             continue
         logger.warning(
             "sandbox orphan removed container_id=%s submission_id=%s age_s=%d",
@@ -326,17 +328,46 @@ def _remove_container(container_id: str) -> None:
         _client().api.remove_container(container_id, force=True, v=True)
     except NotFound:
         pass
+    except APIError as error:
+        if error.status_code != 409:  # 409: a removal is already in progress.
+            logger.exception(
+                "sandbox removal failed container_id=%s", container_id[:12]
+            )
     except _ENGINE_ERRORS:
         logger.exception("sandbox removal failed container_id=%s", container_id[:12])
 
 
 def _owner() -> str:
-    """Return this worker host's sandbox owner label.
+    """Return the owner label: host name, process id and process start time.
 
-    GRADEWELL_SANDBOX_OWNER overrides the host name, for hosts that run
-    several workers against one engine.
+    The start time distinguishes a live process from a later one that
+    reuses its id.
     """
-    return os.environ.get("GRADEWELL_SANDBOX_OWNER") or socket.gethostname()
+    pid = os.getpid()
+    return f"{socket.gethostname()}/{pid}/{_process_start_time(pid)}"
+
+
+def _owner_is_gone(owner: str) -> bool:
+    """Return whether ``owner`` names a process of this host that has ended.
+
+    Owners on other hosts (or unreadable labels) count as alive, because
+    their processes cannot be seen from here; age removes their orphans.
+    """
+    host, _, rest = owner.partition("/")
+    pid_text, _, start_time = rest.partition("/")
+    if host != socket.gethostname() or not pid_text.isdigit():
+        return False
+    return _process_start_time(int(pid_text)) != start_time
+
+
+def _process_start_time(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as file:
+            stat = file.read()
+    except OSError:
+        return ""
+    # Field 22, counted after the command name, which may contain spaces.
+    return stat[stat.rfind(b")") + 2 :].split()[19].decode()
 
 
 def harness_sha256() -> str:

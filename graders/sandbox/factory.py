@@ -2,7 +2,7 @@
 
 GRADEWELL_SANDBOX_BACKEND
     ``docker``, ``local`` or ``auto`` (default): Docker when an engine
-    answers, else local.
+    responds, else local.
 GRADEWELL_SANDBOX_IMAGE
     Image of the Docker backend (default ``gradewell-sandbox:latest``).
 GRADEWELL_SANDBOX_REQUIRE_DOCKER
@@ -36,7 +36,7 @@ def get_sandbox() -> Sandbox:
     """Return the backend the environment selects.
 
     Raises ``SandboxConfigurationError`` for an invalid setting, and
-    ``SandboxUnavailableError`` when Docker is required but does not answer.
+    ``SandboxUnavailableError`` when Docker is required but does not respond.
     Both are infrastructure errors, so the grading task is retried.
     """
     backend = _setting_backend()

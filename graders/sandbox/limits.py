@@ -38,9 +38,9 @@ class Limits:
     return_value_bytes: int = 1024 * 1024
     # CPU and wall time of one case, in seconds.
     case_time_s: float = 5.0
-    # Wall time of the whole run, in seconds, measured by the worker from
-    # the start of the sandbox; the backend kills the sandbox a short grace
-    # period (sandbox start-up) after it.
+    # Wall time of the whole run, in seconds. The harness starts no case
+    # after it, and the backend kills the sandbox once this time plus a
+    # start-up grace (5 s) has passed since the sandbox started.
     wall_time_s: float = 30.0
     # Size of the writable working directory (a tmpfs) in MiB; its files
     # also count against memory_mib.

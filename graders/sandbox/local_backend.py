@@ -87,7 +87,8 @@ class LocalSandbox(Sandbox):
         _warn_once(self.method)
         request, nonce = build_request(source, harness_input, limits)
         stream_cap = report_stream_cap(limits, len(harness_input.cases))
-        workdir = tempfile.mkdtemp(prefix="gradewell-sandbox-")
+        # The process id in the name tells whose run a leftover directory was.
+        workdir = tempfile.mkdtemp(prefix=f"gradewell-sandbox-{os.getpid()}-")
         cgroup = ProcessCgroup.create(limits.pids, limits.memory_bytes)
         logger.info(
             "sandbox starting backend=local method=%s cgroup=%s labels=%s",
@@ -140,6 +141,9 @@ class LocalSandbox(Sandbox):
                 f"{SANDBOX_HARNESS_DIR}/supervisor.py",
             ]
         else:
+            # NOTE: without a PID namespace (method "none") the student's code
+            # can signal the supervisor, and a run it kills ends without a
+            # report, which the grader treats as an infrastructure error.
             harness = [self.python, "-I", str(HARNESS_DIR / "supervisor.py")]
             if method == METHOD_UNSHARE:
                 harness = _unshare_prefix() + harness
@@ -195,7 +199,9 @@ class _Pump:
     def _exchange(
         self, process: subprocess.Popen[bytes], request: bytes, deadline: float
     ) -> None:
-        assert process.stdin and process.stdout and process.stderr
+        assert process.stdin is not None
+        assert process.stdout is not None
+        assert process.stderr is not None
         captures = {
             process.stdout.fileno(): self.stdout,
             process.stderr.fileno(): self.stderr,
@@ -271,6 +277,9 @@ def _bwrap_prefix(python: str, workdir: str) -> list[str]:
             command += ["--symlink", os.readlink(path), directory]
         elif path.is_dir():
             command += ["--ro-bind", directory, directory]
+    # The empty /tmp comes before the binds below, because a checkout or
+    # virtual environment under /tmp would otherwise be hidden by it.
+    command += ["--tmpfs", "/tmp"]
     # The interpreter, its standard library and the worker's virtual
     # environment, at their own paths, when they live outside /usr.
     for directory in _python_dirs(python):
@@ -282,8 +291,6 @@ def _bwrap_prefix(python: str, workdir: str) -> list[str]:
         "--bind",
         workdir,
         SANDBOX_WORKDIR,
-        "--tmpfs",
-        "/tmp",
         "--proc",
         "/proc",
         "--dev",
@@ -315,6 +322,8 @@ def _python_dirs(python: str) -> list[str]:
 
 
 def _unshare_prefix() -> list[str]:
+    # NOTE: no mount namespace here, so the code can read every host file the
+    # worker's user can; install bubblewrap to hide them.
     return [
         "unshare",
         "--user",

@@ -1,7 +1,8 @@
 """A per-run cgroup for the local backend, used when the worker runs as root.
 
-The kernel never applies RLIMIT_NPROC to root's processes, even inside a
-user namespace, so a fork bomb run by a root worker could exhaust the host.
+Linux does not enforce RLIMIT_NPROC for processes whose real user is host
+root, even inside a user namespace (copy_process() in kernel/fork.c), so a
+fork bomb run by a root worker could exhaust the host.
 A pids cgroup bounds it, and a memory cgroup bounds the run's total memory
 as Docker would. Supports cgroup v1 (separate ``pids`` and ``memory``
 hierarchies) and v2 (one hierarchy with both controllers enabled at the

@@ -1,4 +1,4 @@
-"""What a sandbox run returns: the harness's per-case results and the run's fate."""
+"""Results of a sandbox run: the harness's per-case results and how the run ended."""
 
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ class CapturedText:
 
 @dataclass(frozen=True)
 class CaseResult:
-    """How one case ended, as the harness reported it.
+    """Outcome of one case, as the harness reported it.
 
     ``status`` is one of the ``STATUS_*`` values of ``graders.harness.protocol``.
     ``value`` is the decoded return value of a function case; ``exit_code``
@@ -64,7 +64,7 @@ class CaseResult:
 
 @dataclass(frozen=True)
 class SyntaxErrorInfo:
-    """Where the source failed to compile; ``line`` and ``offset`` count from 1."""
+    """Location and message of a compile error; ``line`` and ``offset`` count from 1."""
 
     message: str
     line: int | None = None
@@ -88,7 +88,7 @@ class SandboxResult:
     """Everything a backend observed about one run.
 
     ``report`` is None when the harness wrote no valid report, for example
-    because the sandbox was killed; ``report_problem`` then says why.
+    because the sandbox was killed; ``report_problem`` then gives the reason.
     ``stdout`` and ``stderr`` are the sandbox's own streams (the report and
     the harness's diagnostics), not the student's output, which is inside
     each ``CaseResult``.

@@ -1,7 +1,7 @@
 """Sandbox test fixtures: backends, a grading helper and leftover checks.
 
 Tests marked ``docker`` skip when no Docker engine with the sandbox image
-answers, unless GRADEWELL_REQUIRE_DOCKER=1, which turns the skip into a
+is reachable, unless GRADEWELL_REQUIRE_DOCKER=1, which turns the skip into a
 failure (set it in CI, where docker/start-dockerd.sh and
 docker/sandbox/build.sh have run).
 """
@@ -48,16 +48,23 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 
 def sandbox_containers() -> list[dict[str, Any]]:
-    from graders.sandbox.docker_backend import _client
+    """Return the sandbox containers this test process created and left.
 
-    return _client().api.containers(all=True, filters={"label": f"{LABEL_SANDBOX}=1"})
+    Filtered by owner, because other processes (a worker under test) may
+    use the same engine at the same time.
+    """
+    from graders.sandbox.docker_backend import LABEL_OWNER, _client, _owner
+
+    labels = [f"{LABEL_SANDBOX}=1", f"{LABEL_OWNER}={_owner()}"]
+    return _client().api.containers(all=True, filters={"label": labels})
 
 
 def leftover_workdirs() -> set[str]:
+    """Return the local backend's working directories of this test process."""
     return {
         entry.name
         for entry in Path(tempfile.gettempdir()).iterdir()
-        if entry.name.startswith("gradewell-sandbox-")
+        if entry.name.startswith(f"gradewell-sandbox-{os.getpid()}-")
     }
 
 

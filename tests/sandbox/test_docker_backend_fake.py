@@ -28,7 +28,7 @@ def frame(stream: int, payload: bytes) -> bytes:
 
 
 class FakeEngine:
-    """Records calls; its "container" answers the request with a canned report."""
+    """Records calls; its "container" replies to the request with a fixed report."""
 
     def __init__(self, stdout_extra: bytes = b"", fail_start: bool = False) -> None:
         self.calls: list[str] = []
@@ -172,15 +172,23 @@ def test_output_over_cap_kills_container(engine: FakeEngine) -> None:
     assert engine.calls[-1] == "remove c0ffee"
 
 
-def test_orphans_of_this_host_and_old_ones_are_removed(
-    engine: FakeEngine, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("GRADEWELL_SANDBOX_OWNER", "worker-a")
+def test_orphan_cleanup_spares_live_workers(engine: FakeEngine) -> None:
+    host = socket.gethostname()
+    live = docker_backend._owner()
     now = time.time()
     engine.listed = [
-        {"Id": "aaaaaa-own", "Created": now, "Labels": {"gradewell.owner": "worker-a"}},
-        {"Id": "bbbbbb-old", "Created": now - 3600, "Labels": {"gradewell.owner": "b"}},
-        {"Id": "cccccc-new", "Created": now, "Labels": {"gradewell.owner": "b"}},
+        {
+            "Id": "aaaaaa-ended",
+            "Created": now,
+            "Labels": {"gradewell.owner": f"{host}/1/0"},
+        },
+        {
+            "Id": "bbbbbb-old",
+            "Created": now - 3600,
+            "Labels": {"gradewell.owner": live},
+        },
+        {"Id": "cccccc-live", "Created": now, "Labels": {"gradewell.owner": live}},
+        {"Id": "dddddd-other", "Created": now, "Labels": {"gradewell.owner": "x/1/0"}},
     ]
 
     removed = remove_orphaned_containers()

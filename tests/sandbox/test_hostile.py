@@ -237,6 +237,27 @@ def answer():
     assert result.score == 0
 
 
+def test_killing_the_supervisor_fails(
+    grade_then_check: Grade, backend: str, local_sandbox_method: str
+) -> None:
+    skip_unless_local_method(backend, local_sandbox_method, METHOD_BWRAP, "unshare")
+    source = (
+        "import os, signal\n"
+        "for target in (1, os.getppid()):\n"
+        "    for number in (signal.SIGTERM, signal.SIGKILL):\n"
+        "        try:\n"
+        "            os.kill(target, number)\n"
+        "        except OSError:\n"
+        "            pass\n"
+        "def answer():\n"
+        "    return 41\n"
+    )
+
+    result = grade_then_check("python_function", FUNCTION_SPEC, source)
+
+    assert result.verdict == Verdict.WRONG_ANSWER
+
+
 def test_forged_runner_result_is_only_a_return_value(grade_then_check: Grade) -> None:
     source = (
         "import os\n"
