@@ -310,7 +310,7 @@ def _result(
     feedback = f"{len(passed)} of {len(scored)} tests passed."
     first_failure = next((check for check in checks if not check.passed), None)
     if first_failure:
-        feedback += f" {first_failure.name}: {first_failure.message.splitlines()[0]}"
+        feedback += f" {first_failure.name}: {_summary_line(first_failure.message)}"
     score = round(sum(check.score for check in scored), 4)
     return GradeResult(
         score=min(score, context.points),
@@ -355,3 +355,17 @@ def _printable(text: str) -> str:
     if len(text) > _MESSAGE_CHARS:
         text = text[:_MESSAGE_CHARS] + "\n[cut]"
     return text
+
+
+def _summary_line(message: str) -> str:
+    """Return the line of a check's message that says what went wrong.
+
+    A traceback starts with "Traceback (most recent call last):" and ends
+    with the exception, so its last line is the one worth showing.
+    """
+    lines = [line for line in message.splitlines() if line.strip()]
+    if not lines:
+        return ""
+    if lines[0].startswith("Traceback"):
+        return lines[-1].strip()
+    return lines[0]

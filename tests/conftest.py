@@ -61,7 +61,46 @@ SLOW_DEFINITION = ExerciseDefinition(
 
 def services_required() -> bool:
     """True on CI, where a test that needs a service must fail, not skip."""
-    return os.environ.get("GRADEWELL_REQUIRE_SERVICES") == "1"
+    return "1" in (
+        os.environ.get("GRADEWELL_REQUIRE_SERVICES"),
+        os.environ.get("GRADEWELL_REQUIRE_DOCKER"),
+    )
+
+
+def docker_problem() -> str:
+    """Return why the Docker sandbox cannot run here, or "" when it can."""
+    from graders.sandbox.docker_backend import DockerSandbox
+    from graders.sandbox.factory import image_name
+
+    status = DockerSandbox(image_name()).check_available()
+    return "" if status.available else status.detail
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Skip Docker tests without an engine and image, or fail them on CI."""
+    if item.get_closest_marker("docker") is None:
+        return
+    problem = docker_problem()
+    if not problem:
+        return
+    message = f"Docker sandbox unavailable: {problem}"
+    if services_required():
+        pytest.fail(f"{message} (services are required here)", pytrace=False)
+    pytest.skip(message)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """On CI, a skipped test fails the run: a skip there hides a missing service."""
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is None or not services_required():
+        return
+    skipped = reporter.stats.get("skipped", [])
+    if skipped and exitstatus == 0:
+        reporter.write_line(
+            f"{len(skipped)} test(s) skipped while services are required: failing.",
+            red=True,
+        )
+        session.exitstatus = 1
 
 
 def make_user(username: str, role: Role = Role.STUDENT) -> User:

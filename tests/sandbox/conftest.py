@@ -19,32 +19,11 @@ import pytest
 from graders.base import GradeResult, GradingContext
 from graders.registry import get_grader
 from graders.sandbox.base import LABEL_SANDBOX
-from graders.sandbox.factory import image_name
 
 Grade = Callable[..., GradeResult]
 
 # Small limits keep hostile cases quick; the defaults allow 5 s per case.
 FAST_LIMITS = {"case_time_s": 2.0, "wall_time_s": 20.0}
-
-
-def docker_problem() -> str:
-    """Return why the Docker backend cannot run here, or "" when it can."""
-    from graders.sandbox.docker_backend import DockerSandbox
-
-    status = DockerSandbox(image_name()).check_available()
-    return "" if status.available else status.detail
-
-
-def pytest_runtest_setup(item: pytest.Item) -> None:
-    if item.get_closest_marker("docker") is None:
-        return
-    problem = docker_problem()
-    if not problem:
-        return
-    message = f"Docker sandbox unavailable: {problem}"
-    if os.environ.get("GRADEWELL_REQUIRE_DOCKER") == "1":
-        pytest.fail(f"{message} (GRADEWELL_REQUIRE_DOCKER=1)", pytrace=False)
-    pytest.skip(message)
 
 
 def sandbox_containers() -> list[dict[str, Any]]:
