@@ -10,7 +10,13 @@ from typing import Any
 
 from exercises.expressions import ExpressionError, evaluate
 from exercises.variants import render
-from graders.base import Check, GradeResult, GradingContext, Verdict
+from graders.base import (
+    Check,
+    GradeResult,
+    GradingContext,
+    Verdict,
+    invalid_answer_result,
+)
 from graders.numbers import NumberFormatError, parse_number
 from graders.registry import register
 
@@ -41,17 +47,6 @@ def _result(
         verdict=verdict,
         checks=checks,
         feedback=feedback,
-    )
-
-
-def _invalid(context: GradingContext, message: str) -> GradeResult:
-    check = Check(name="answer format", passed=False, message=message)
-    return GradeResult(
-        score=0.0,
-        max_score=context.points,
-        verdict=Verdict.INVALID_ANSWER,
-        checks=[check],
-        feedback=message,
     )
 
 
@@ -201,12 +196,12 @@ class NumericGrader:
             else:
                 value = float(answer)
         except NumberFormatError as exc:
-            return _invalid(context, str(exc))
+            return invalid_answer_result(context, str(exc))
         except OverflowError:
             # JSON integers have no size limit, but float() stops near 1e308.
-            return _invalid(context, "The number is too large.")
+            return invalid_answer_result(context, "The number is too large.")
         if not math.isfinite(value):
-            return _invalid(context, "The number is too large.")
+            return invalid_answer_result(context, "The number is too large.")
 
         expected = float(_evaluate(spec["answer"], context.params))
         tolerance = spec.get("tolerance", {})
@@ -272,7 +267,9 @@ class ShortTextGrader:
         case_sensitive = spec.get("case_sensitive", False)
         given = _normalize_text(answer, case_sensitive)
         if not given:
-            return _invalid(context, "The answer is empty. Type your answer.")
+            return invalid_answer_result(
+                context, "The answer is empty. Type your answer."
+            )
 
         accepted = {
             _normalize_text(render(text, context.params), case_sensitive)

@@ -80,6 +80,25 @@ class GradingContext:
     submission_id: str = ""
 
 
+def invalid_answer_result(
+    context: GradingContext, message: str, check_name: str = "answer format"
+) -> GradeResult:
+    """Return the zero-score result for an answer the grader cannot read."""
+    check = Check(
+        name=check_name,
+        passed=False,
+        message=message,
+        verdict=Verdict.INVALID_ANSWER,
+    )
+    return GradeResult(
+        score=0.0,
+        max_score=context.points,
+        verdict=Verdict.INVALID_ANSWER,
+        checks=[check],
+        feedback=message,
+    )
+
+
 class InfrastructureError(Exception):
     """A failure of the grading machinery rather than of the answer.
 

@@ -18,6 +18,7 @@ from graders.base import (
     GradingContext,
     InfrastructureError,
     Verdict,
+    invalid_answer_result,
 )
 from graders.code_compare import Difference, compare_output, compare_values
 from graders.code_spec import (
@@ -77,7 +78,7 @@ class CodeGrader:
                 context.slug,
                 rejection,
             )
-            return _invalid(context, rejection)
+            return invalid_answer_result(context, rejection, check_name="source")
 
         cases = load_cases(context.spec, context.params, self.mode)
         limits = spec_limits(context.spec)
@@ -329,19 +330,6 @@ def _details(result: SandboxResult) -> dict[str, Any]:
         "duration_s": round(result.duration_s, 3),
         "exit_code": result.exit_code,
     }
-
-
-def _invalid(context: GradingContext, message: str) -> GradeResult:
-    check = Check(
-        name="source", passed=False, message=message, verdict=Verdict.INVALID_ANSWER
-    )
-    return GradeResult(
-        score=0.0,
-        max_score=context.points,
-        verdict=Verdict.INVALID_ANSWER,
-        checks=[check],
-        feedback=message,
-    )
 
 
 def _printable(text: str) -> str:
