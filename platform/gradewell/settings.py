@@ -7,6 +7,8 @@ on a fresh clone: SQLite under ``var/`` and a SQLite-backed Celery broker.
 
 from __future__ import annotations
 
+import ipaddress
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -18,6 +20,15 @@ from gradewell.env import env_bool, env_int, env_list, env_str
 BASE_DIR = Path(__file__).resolve().parents[2]
 VAR_DIR = Path(env_str("GRADEWELL_VAR_DIR") or BASE_DIR / "var")
 VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+# prometheus_client picks its storage when first imported, so this is set
+# before any app imports it. Every web and worker process on this machine
+# writes its samples there, and /metrics adds them up.
+PROMETHEUS_MULTIPROC_DIR = Path(
+    env_str("PROMETHEUS_MULTIPROC_DIR") or VAR_DIR / "prometheus"
+)
+PROMETHEUS_MULTIPROC_DIR.mkdir(parents=True, exist_ok=True)
+os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(PROMETHEUS_MULTIPROC_DIR)
 
 DEBUG = env_bool("DEBUG", default=False)
 
@@ -46,13 +57,17 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "django_prometheus",
     "gradewell.accounts",
     "gradewell.exercises",
     "gradewell.courses",
     "gradewell.submissions",
+    "gradewell.audit",
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "gradewell.audit.middleware.RequestIdMiddleware",
     "gradewell.api.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -62,6 +77,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "gradewell.urls"
@@ -99,6 +115,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     test_name = env_str("GRADEWELL_TEST_DATABASE")
     if test_name:
         DATABASES["default"]["TEST"] = {"NAME": test_name}
+# django-prometheus's wrappers of the same backends count queries and errors.
+_INSTRUMENTED_ENGINES = {
+    "django.db.backends.sqlite3": "django_prometheus.db.backends.sqlite3",
+    "django.db.backends.postgresql": "django_prometheus.db.backends.postgresql",
+}
+DATABASES["default"]["ENGINE"] = _INSTRUMENTED_ENGINES.get(
+    DATABASES["default"]["ENGINE"], DATABASES["default"]["ENGINE"]
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -125,12 +149,17 @@ PASSWORD_HASHERS = env_list(
 
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        # NOTE: this wrapper returns the default for a cached falsy value (0,
+        # "", []); nothing here caches one on purpose, but check before
+        # caching such values.
+        "BACKEND": "django_prometheus.cache.backends.locmem.LocMemCache",
         "LOCATION": "gradewell",
     }
 }
 REDIS_CACHE_URL = env_str("CACHE_URL")
 if REDIS_CACHE_URL:
+    # NOTE: django-prometheus's Redis cache wrapper needs django-redis, which
+    # is not installed, so this cache has no cache metrics.
     CACHES["default"] = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_CACHE_URL,
@@ -178,6 +207,12 @@ SIMPLE_JWT = {
     "ALGORITHM": "HS256",
     "SIGNING_KEY": env_str("JWT_SIGNING_KEY") or SECRET_KEY,
     "AUTH_HEADER_TYPES": ("Bearer",),
+    "TOKEN_OBTAIN_SERIALIZER": (
+        "gradewell.accounts.serializers.AuditedTokenObtainPairSerializer"
+    ),
+    "TOKEN_REFRESH_SERIALIZER": (
+        "gradewell.accounts.serializers.AuditedTokenRefreshSerializer"
+    ),
 }
 
 SPECTACULAR_SETTINGS = {
@@ -232,7 +267,17 @@ CELERY_BEAT_SCHEDULE = {
 GRADEWELL = {
     "SELF_SIGNUP": env_bool("GRADEWELL_SELF_SIGNUP", default=True),
     "WORKER_CONCURRENCY": env_int("GRADEWELL_WORKER_CONCURRENCY", 2, minimum=1),
+    "METRICS_TOKEN": env_str("METRICS_TOKEN") or "",
+    "METRICS_ALLOWED_IPS": env_list("METRICS_ALLOWED_IPS", ["127.0.0.1", "::1"]),
 }
+for _network in GRADEWELL["METRICS_ALLOWED_IPS"]:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"METRICS_ALLOWED_IPS contains {_network!r}, which is not an IP "
+            "address or network such as 10.0.0.0/8"
+        ) from None
 
 # Logging ---------------------------------------------------------------------
 

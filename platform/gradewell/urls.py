@@ -6,15 +6,18 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
 from gradewell.api.views import not_found
+from gradewell.audit.views import AuditRecordViewSet
 from gradewell.courses.views import CourseAssignmentsView, CourseViewSet
 from gradewell.exercises.views import ExerciseViewSet
-from gradewell.health import healthz
+from gradewell.health import healthz, readyz
+from gradewell.metrics_export import metrics
 from gradewell.submissions.views import SubmissionViewSet
 
 router = SimpleRouter(trailing_slash=False)
 router.register("courses", CourseViewSet, basename="course")
 router.register("exercises", ExerciseViewSet, basename="exercise")
 router.register("submissions", SubmissionViewSet, basename="submission")
+router.register("audit", AuditRecordViewSet, basename="audit")
 
 api_v1 = [
     path("", include("gradewell.accounts.urls")),
@@ -32,6 +35,8 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
+    path("metrics", metrics, name="metrics"),
     # Unknown API paths get the JSON 404 even when DEBUG shows HTML pages.
     re_path(r"^api/", not_found),
 ]

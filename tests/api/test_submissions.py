@@ -27,7 +27,7 @@ def sent_tasks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     sent: list[str] = []
     monkeypatch.setattr(
         "gradewell.submissions.services.enqueue_grading",
-        lambda submission: sent.append(str(submission.id)),
+        lambda submission, request_id="": sent.append(str(submission.id)),
     )
     return sent
 

@@ -20,7 +20,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def no_broker(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(
-        "gradewell.submissions.services.enqueue_grading", lambda submission: None
+        "gradewell.submissions.services.enqueue_grading",
+        lambda submission, request_id="": None,
     )
 
 

@@ -12,6 +12,7 @@ import pytest
 from django.test import override_settings
 from rest_framework.test import APIClient
 
+from gradewell.audit.models import AuditRecord
 from gradewell.courses.models import Assignment
 from gradewell.submissions.models import Status, Submission
 from gradewell.submissions.services import do_sweep_stale
@@ -64,6 +65,24 @@ def test_worker_grades_right_answer(
     assert body["score"] == "2.0000"
     assert body["checks"][0]["passed"] is True
     assert body["graded_at"] is not None
+
+
+def test_request_id_reaches_worker(
+    celery_worker_process: WorkerProcess,
+    student_client: APIClient,
+    assignment: Assignment,
+) -> None:
+    response = student_client.post(
+        "/api/v1/submissions",
+        {"exercise": "test-status-created", "answer": "s201"},
+        HTTP_X_REQUEST_ID="trace-4242",
+    )
+
+    wait_for_status(response.json()["id"], FINISHED)
+    finished = AuditRecord.objects.get(action="grading_finished")
+
+    assert finished.request_id == "trace-4242"
+    assert "trace-4242" in celery_worker_process.log_tail(20000)
 
 
 def test_worker_grades_wrong_answer(

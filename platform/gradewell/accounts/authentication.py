@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import structlog
 from rest_framework_simplejwt.authentication import JWTAuthentication
 from rest_framework_simplejwt.exceptions import AuthenticationFailed
 
@@ -17,8 +18,11 @@ class StrictJWTAuthentication(JWTAuthentication):
 
     def get_user(self, validated_token: Any) -> Any:
         try:
-            return super().get_user(validated_token)
+            user = super().get_user(validated_token)
         except (ValueError, TypeError) as exc:
             raise AuthenticationFailed(
                 "The token's user id is invalid.", code="token_not_valid"
             ) from exc
+        # Every later log line of this request carries the user id.
+        structlog.contextvars.bind_contextvars(user_id=user.pk)
+        return user

@@ -8,8 +8,35 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
+from rest_framework_simplejwt.serializers import (
+    TokenObtainPairSerializer,
+    TokenRefreshSerializer,
+)
+from rest_framework_simplejwt.settings import api_settings as jwt_settings
+from rest_framework_simplejwt.tokens import RefreshToken
 
 from gradewell.accounts.models import User
+from gradewell.audit import services as audit
+
+
+class AuditedTokenObtainPairSerializer(TokenObtainPairSerializer):
+    """Records each successful sign-in; failures are recorded by a signal."""
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        data = super().validate(attrs)
+        audit.record("signed_in", actor=self.user, target=self.user)
+        return data
+
+
+class AuditedTokenRefreshSerializer(TokenRefreshSerializer):
+    """Records each refresh under the token's user."""
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        user_id = RefreshToken(attrs["refresh"]).payload.get(jwt_settings.USER_ID_CLAIM)
+        data = super().validate(attrs)
+        user = User.objects.filter(pk=user_id).first()
+        audit.record("token_refreshed", actor=user, target=user)
+        return data
 
 
 class RegisterSerializer(serializers.Serializer):

@@ -8,6 +8,7 @@ from rest_framework import status
 
 from gradewell.accounts.models import Role, User
 from gradewell.api.errors import ApiError
+from gradewell.audit import services as audit
 
 logger = structlog.get_logger(__name__)
 
@@ -25,6 +26,7 @@ def do_register_student(
                 last_name=last_name,
                 role=Role.STUDENT,
             )
+            audit.record("signed_up", actor=user, target=user)
     except IntegrityError as exc:
         # A concurrent sign-up took the name or address after validation.
         field = "email" if "email" in str(exc).lower() else "username"
@@ -44,5 +46,6 @@ def do_set_role(user: User, role: Role) -> User:
     user.role = role
     user.is_staff = role == Role.ADMIN or user.is_superuser
     user.save(update_fields=["role", "is_staff"])
+    audit.record("role_changed", target=user, details={"role": str(role)})
     logger.info("user role changed", user_id=user.pk, role=str(role))
     return user

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
+from rest_framework_simplejwt.settings import api_settings as jwt_settings
 from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
@@ -25,6 +26,7 @@ from gradewell.accounts.serializers import (
     UserSerializer,
 )
 from gradewell.api.errors import ApiError
+from gradewell.audit import services as audit
 from gradewell.conf import gradewell_setting
 
 
@@ -125,6 +127,9 @@ class LogoutView(APIView):
         try:
             token = RefreshToken(serializer.validated_data["refresh"])
             token.blacklist()
+            user_id = token.payload.get(jwt_settings.USER_ID_CLAIM)
+            user = User.objects.filter(pk=user_id).first()
+            audit.record("signed_out", actor=user, target=user)
         except TokenError as exc:
             raise InvalidToken({"detail": str(exc), "code": "token_not_valid"}) from exc
         return Response(status=status.HTTP_204_NO_CONTENT)

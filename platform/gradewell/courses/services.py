@@ -8,6 +8,7 @@ from rest_framework import status
 
 from gradewell.accounts.models import User
 from gradewell.api.errors import ApiError
+from gradewell.audit import services as audit
 from gradewell.courses.models import Course, Enrollment, EnrollmentRole
 
 logger = structlog.get_logger(__name__)
@@ -38,6 +39,7 @@ def do_join_course(user: User, enrollment_code: str) -> tuple[Enrollment, bool]:
             enrollment = Enrollment.objects.create(
                 user=user, course=course, role=EnrollmentRole.STUDENT
             )
+            audit.record("enrolled", actor=user, target=enrollment, course_id=course.pk)
     except IntegrityError:
         return Enrollment.objects.get(user=user, course=course), False
     logger.info("student enrolled", user_id=user.pk, course_id=course.pk)

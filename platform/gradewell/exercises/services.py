@@ -10,7 +10,9 @@ import structlog
 from django.db import IntegrityError, transaction
 
 from exercises.definition import ExerciseDefinition
-from exercises.variants import Variant, build_variant
+from exercises.figures import render_figure
+from exercises.variants import Variant, build_variant, draw_parameters
+from gradewell.audit import services as audit
 from gradewell.exercises.models import Exercise, ExerciseVersion, VariantSeed
 
 if TYPE_CHECKING:
@@ -98,6 +100,11 @@ def _sync_one(definition: ExerciseDefinition) -> str:
     exercise.points = Decimal(str(definition.points))
     exercise.is_active = True
     exercise.save()
+    audit.record(
+        "exercise_created" if outcome == "created" else "exercise_changed",
+        target=exercise,
+        details={"version": version.number, "content_hash": content_hash},
+    )
     logger.info(
         "exercise version stored",
         exercise=exercise.slug,
@@ -127,3 +134,20 @@ def variant_for(
     if version is None:
         raise ValueError(f"exercise {exercise.slug} has no stored version")
     return build_variant(version.to_definition(), seed)
+
+
+def figure_for(exercise: Exercise, seed: int, name: str) -> str | None:
+    """Return the SVG of figure ``name`` in the variant of ``seed``.
+
+    Returns None when the current version declares no figure of that name.
+    The loader drew every figure with sample seeds, so an error here is a
+    bug in the exercise that only some seeds reach, and it propagates.
+    """
+    version = exercise.current_version
+    if version is None:
+        return None
+    definition = version.to_definition()
+    if name not in definition.figures:
+        return None
+    params = draw_parameters(definition, seed)
+    return render_figure(definition.figures, name, params)

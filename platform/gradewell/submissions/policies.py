@@ -153,6 +153,7 @@ def check_answer(exercise: Exercise, answer: Any, max_chars: int) -> None:
             field="answer",
         )
     _check_option_ids(exercise, answer)
+    _check_field_names(exercise, answer)
 
 
 def _check_option_ids(exercise: Exercise, answer: Any) -> None:
@@ -166,6 +167,21 @@ def _check_option_ids(exercise: Exercise, answer: Any) -> None:
         raise ApiError(
             f"answer names options that do not exist: {', '.join(unknown)}. "
             f"Use ids from the exercise's options: {', '.join(sorted(known))}.",
+            code="invalid_answer",
+            field="answer",
+        )
+
+
+def _check_field_names(exercise: Exercise, answer: Any) -> None:
+    if exercise.kind != "fields":
+        return
+    fields = exercise.current_version.definition.get("fields", [])
+    known = {field["name"] for field in fields}
+    unknown = sorted(str(name) for name in set(answer) - known)
+    if unknown:
+        raise ApiError(
+            f"answer names fields that do not exist: {', '.join(unknown)[:200]}. "
+            f"Use names from the exercise's fields: {', '.join(sorted(known))}.",
             code="invalid_answer",
             field="answer",
         )

@@ -18,8 +18,11 @@ from rest_framework import status
 from exercises.variants import draw_parameters
 from graders.base import GradeResult, GradingContext, Verdict
 from graders.registry import get_grader
+from gradewell import metrics
 from gradewell.accounts.models import User
 from gradewell.api.errors import ApiError
+from gradewell.audit import context
+from gradewell.audit import services as audit
 from gradewell.conf import gradewell_setting
 from gradewell.courses.models import Assignment
 from gradewell.exercises.models import Exercise, VariantSeed
@@ -69,7 +72,20 @@ def do_submit(
             submission.idempotency_key = idempotency_key
             submission.request_fingerprint = fingerprint
             submission.save(update_fields=["idempotency_key", "request_fingerprint"])
-            transaction.on_commit(lambda: enqueue_grading(submission))
+            audit.record(
+                "submission_received",
+                actor=user,
+                target=submission,
+                course_id=_course_id(submission),
+                details={
+                    "exercise": exercise.slug,
+                    "exercise_version": exercise.version,
+                    "attempt": submission.attempt,
+                    "is_late": submission.is_late,
+                },
+            )
+            request_id = context.request_id_var.get()
+            transaction.on_commit(lambda: enqueue_grading(submission, request_id))
     except IntegrityError:
         # Two requests with one idempotency key raced; the first one won.
         previous = (
@@ -90,6 +106,7 @@ def do_submit(
         attempt=submission.attempt,
         is_late=submission.is_late,
     )
+    metrics.record_submission_received(exercise.kind)
     return submission, True
 
 
@@ -152,13 +169,21 @@ def queue_for_kind(kind: str) -> str:
     return queues.get(kind, queues["default"])
 
 
-def enqueue_grading(submission: Submission) -> None:
-    """Send the grading task; a broker failure leaves the sweep to re-send it."""
+def enqueue_grading(submission: Submission, request_id: str = "") -> None:
+    """Send the grading task; a broker failure leaves the sweep to re-send it.
+
+    The request id travels with the task, so the worker's log lines and
+    audit records of this grading carry the id of the request that caused it.
+    """
     from gradewell.submissions.tasks import grade_submission
 
     queue = queue_for_kind(submission.exercise.kind)
     try:
-        grade_submission.apply_async(args=[str(submission.id)], queue=queue)
+        grade_submission.apply_async(
+            args=[str(submission.id)],
+            kwargs={"request_id": request_id},
+            queue=queue,
+        )
     except Exception as exc:  # kombu raises transport-specific errors.
         logger.error(
             "grading task could not be queued; the sweep will retry",
@@ -187,6 +212,12 @@ def do_start_grading(submission_id: str) -> Submission | None:
         submission.started_at = timezone.now()
         submission.deliveries += 1
         submission.save(update_fields=["status", "started_at", "deliveries"])
+        audit.record(
+            "grading_started",
+            target=submission,
+            course_id=_course_id(submission),
+            details={"delivery": submission.deliveries},
+        )
     logger.info(
         "grading started",
         exercise=submission.exercise.slug,
@@ -208,6 +239,7 @@ def run_grader(submission: Submission) -> tuple[GradeResult, int]:
         spec=definition.grading,
         params=draw_parameters(definition, submission.seed),
         submission_id=str(submission.id),
+        fields=definition.fields,
     )
     started = time.monotonic()
     result = get_grader(definition.kind).grade(context, submission.answer)
@@ -224,7 +256,49 @@ def do_record_result(
     # An answer the grader could not read (such as "abc" for a number) earns
     # feedback but does not use up one of the student's attempts.
     counts = result.verdict != Verdict.INVALID_ANSWER
-    updated = Submission.objects.filter(pk=submission.pk, status=Status.RUNNING).update(
+    with transaction.atomic():
+        updated = _store_result(submission, result, raw, score, counts, duration_ms)
+        if updated:
+            audit.record(
+                "grading_finished",
+                target=submission,
+                course_id=_course_id(submission),
+                details={
+                    "verdict": str(result.verdict),
+                    "score": str(score),
+                    "max_score": str(submission.max_score),
+                    "grader": submission.exercise.kind,
+                    "exercise_version": submission.exercise_version.number,
+                    "sandbox_backend": result.details.get("backend", ""),
+                    "container_id": result.details.get("container_id", ""),
+                    "duration_ms": duration_ms,
+                },
+            )
+    if updated:
+        logger.info(
+            "grading finished",
+            verdict=str(result.verdict),
+            score=str(score),
+            max_score=str(submission.max_score),
+            duration_ms=duration_ms,
+        )
+        metrics.record_grading_finished(
+            submission.exercise.kind, str(result.verdict), duration_ms / 1000
+        )
+    else:
+        logger.info("grading result discarded: another delivery finished first")
+    return bool(updated)
+
+
+def _store_result(
+    submission: Submission,
+    result: GradeResult,
+    raw: Decimal,
+    score: Decimal,
+    counts: bool,
+    duration_ms: int,
+) -> int:
+    return Submission.objects.filter(pk=submission.pk, status=Status.RUNNING).update(
         status=Status.GRADED,
         counts_as_attempt=counts,
         verdict=str(result.verdict),
@@ -237,31 +311,42 @@ def do_record_result(
         graded_at=timezone.now(),
         error_reason="",
     )
-    if updated:
-        logger.info(
-            "grading finished",
-            verdict=str(result.verdict),
-            score=str(score),
-            max_score=str(submission.max_score),
-            duration_ms=duration_ms,
-        )
-    else:
-        logger.info("grading result discarded: another delivery finished first")
-    return bool(updated)
 
 
 def do_fail(submission_id: str, reason: str) -> None:
     """End a submission in error and give the student the attempt back."""
-    Submission.objects.filter(pk=submission_id).exclude(
-        status__in=FINAL_STATUSES
-    ).update(
-        status=Status.ERROR,
-        verdict="internal_error",
-        counts_as_attempt=False,
-        error_reason=reason,
-        graded_at=timezone.now(),
-    )
+    with transaction.atomic():
+        updated = (
+            Submission.objects.filter(pk=submission_id)
+            .exclude(status__in=FINAL_STATUSES)
+            .update(
+                status=Status.ERROR,
+                verdict="internal_error",
+                counts_as_attempt=False,
+                error_reason=reason,
+                graded_at=timezone.now(),
+            )
+        )
+        if updated:
+            submission = Submission.objects.select_related("assignment").get(
+                pk=submission_id
+            )
+            audit.record(
+                "grading_failed",
+                target=submission,
+                course_id=_course_id(submission),
+                details={"reason": reason},
+            )
+    if updated:
+        metrics.record_grading_finished(
+            submission.exercise.kind, "internal_error", None
+        )
     logger.error("grading failed", submission_id=submission_id, reason=reason)
+
+
+def _course_id(submission: Submission) -> int | None:
+    assignment = submission.assignment
+    return assignment.course_id if assignment is not None else None
 
 
 def do_requeue_for_retry(submission_id: str, delay_seconds: float) -> None:
@@ -311,6 +396,12 @@ def do_sweep_stale() -> dict[str, int]:
             submission.save(update_fields=["status", "queued_at", "requeues"])
             transaction.on_commit(
                 lambda submission=submission: enqueue_grading(submission)
+            )
+            audit.record(
+                "grading_requeued",
+                target=submission,
+                course_id=_course_id(submission),
+                details={"requeues": submission.requeues},
             )
             logger.warning(
                 "stale submission re-sent",

@@ -11,6 +11,7 @@ from celery import Task, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 
 from graders.base import InfrastructureError
+from gradewell.audit import context
 from gradewell.conf import gradewell_setting
 from gradewell.submissions import services
 
@@ -26,20 +27,21 @@ logger = structlog.get_logger(__name__)
     soft_time_limit=gradewell_setting("GRADING_SOFT_TIME_LIMIT"),
     time_limit=gradewell_setting("GRADING_HARD_TIME_LIMIT"),
 )
-def grade_submission(self: Task, submission_id: str) -> None:
+def grade_submission(self: Task, submission_id: str, request_id: str = "") -> None:
     """Grade one submission; safe to run twice for the same id.
 
     A second delivery (after a worker died, or a sweep re-sent the task)
     finds the submission finished and does nothing, or races to store the
     same deterministic result, of which only the first is kept.
     """
+    context.bind(request_id or context.accept_request_id(None))
     structlog.contextvars.bind_contextvars(
         submission_id=submission_id, task_id=self.request.id
     )
     try:
         _grade(self, submission_id)
     finally:
-        structlog.contextvars.unbind_contextvars("submission_id", "task_id")
+        context.clear()
 
 
 def _grade(task: Task, submission_id: str) -> None:
