@@ -6,6 +6,7 @@ from typing import Any
 import structlog
 from celery import Celery
 from celery.signals import (
+    setup_logging,
     worker_init,
     worker_process_shutdown,
     worker_ready,
