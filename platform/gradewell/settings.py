@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "gradewell.courses",
     "gradewell.submissions",
     "gradewell.audit",
+    "gradewell.gradebook",
 ]
 
 MIDDLEWARE = [

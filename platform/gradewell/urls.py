@@ -9,6 +9,7 @@ from gradewell.api.views import not_found
 from gradewell.audit.views import AuditRecordViewSet
 from gradewell.courses.views import CourseAssignmentsView, CourseViewSet
 from gradewell.exercises.views import ExerciseViewSet
+from gradewell.gradebook.views import GradebookView
 from gradewell.health import healthz, readyz
 from gradewell.metrics_export import metrics
 from gradewell.submissions.views import SubmissionViewSet
@@ -21,6 +22,11 @@ router.register("audit", AuditRecordViewSet, basename="audit")
 
 api_v1 = [
     path("", include("gradewell.accounts.urls")),
+    path(
+        "courses/<int:course_id>/gradebook",
+        GradebookView.as_view(),
+        name="course-gradebook",
+    ),
     path(
         "courses/<int:course_id>/assignments",
         CourseAssignmentsView.as_view(),
