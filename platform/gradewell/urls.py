@@ -7,11 +7,20 @@ from rest_framework.routers import SimpleRouter
 
 from gradewell.api.views import not_found
 from gradewell.audit.views import AuditRecordViewSet
+from gradewell.courses.extensions import (
+    AssignmentExtensionDetailView,
+    AssignmentExtensionsView,
+)
 from gradewell.courses.views import CourseAssignmentsView, CourseViewSet
 from gradewell.exercises.views import ExerciseViewSet
 from gradewell.gradebook.views import GradebookView
 from gradewell.health import healthz, readyz
 from gradewell.metrics_export import metrics
+from gradewell.submissions.review_views import (
+    CourseSubmissionsView,
+    RegradeJobViewSet,
+    override_view,
+)
 from gradewell.submissions.views import SubmissionViewSet
 
 router = SimpleRouter(trailing_slash=False)
@@ -19,9 +28,30 @@ router.register("courses", CourseViewSet, basename="course")
 router.register("exercises", ExerciseViewSet, basename="exercise")
 router.register("submissions", SubmissionViewSet, basename="submission")
 router.register("audit", AuditRecordViewSet, basename="audit")
+router.register("regrades", RegradeJobViewSet, basename="regrade")
 
 api_v1 = [
     path("", include("gradewell.accounts.urls")),
+    path(
+        "courses/<int:course_id>/submissions",
+        CourseSubmissionsView.as_view(),
+        name="course-submissions",
+    ),
+    path(
+        "submissions/<uuid:submission_id>/override",
+        override_view,
+        name="submission-override",
+    ),
+    path(
+        "assignments/<int:assignment_id>/extensions",
+        AssignmentExtensionsView.as_view(),
+        name="assignment-extensions",
+    ),
+    path(
+        "assignments/<int:assignment_id>/extensions/<int:student_id>",
+        AssignmentExtensionDetailView.as_view(),
+        name="assignment-extension",
+    ),
     path(
         "courses/<int:course_id>/gradebook",
         GradebookView.as_view(),

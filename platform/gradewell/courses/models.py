@@ -171,3 +171,32 @@ class AssignmentExercise(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assignment_id}: {self.exercise_id}"
+
+
+class Extension(models.Model):
+    """A later due time or extra attempts for one student on one assignment."""
+
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.CASCADE, related_name="extensions"
+    )
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    # Null keeps the assignment's due time.
+    due_at = models.DateTimeField(null=True, blank=True)
+    extra_attempts = models.PositiveIntegerField(default=0)
+    reason = models.TextField(blank=True)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "student"], name="unique_extension"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"extension of {self.assignment_id} for {self.student_id}"

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Prefetch
+from django.db.models.functions import Coalesce
 
 from gradewell.accounts.models import User
 from gradewell.courses.models import (
@@ -165,8 +166,15 @@ def _graded_attempts(
             counts_as_attempt=True,
         )
         .order_by("created_at")
+        # A teacher's override replaces the graded score, penalty included.
+        .annotate(counted_score=Coalesce("override_score", "score"))
         .values(
-            "user_id", "assignment_id", "exercise__slug", "score", "is_late", "attempt"
+            "user_id",
+            "assignment_id",
+            "exercise__slug",
+            "counted_score",
+            "is_late",
+            "attempt",
         )
     )
     attempts: dict[tuple[int, str], list[dict[str, Any]]] = defaultdict(list)
@@ -177,16 +185,16 @@ def _graded_attempts(
 
 
 def _cell(history: list[dict[str, Any]], column: Column, policy: str) -> Cell:
-    scores = [row["score"] for row in history]
+    scores = [row["counted_score"] for row in history]
     if policy == GradingPolicy.LAST:
         counted = history[-1]
-        score = counted["score"]
+        score = counted["counted_score"]
     elif policy == GradingPolicy.AVERAGE:
         counted = None
         score = sum(scores, Decimal(0)) / len(scores)
     else:
-        counted = max(history, key=lambda row: row["score"])
-        score = counted["score"]
+        counted = max(history, key=lambda row: row["counted_score"])
+        score = counted["counted_score"]
     return Cell(
         score=score,
         max_score=column.max_score,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -95,6 +96,20 @@ class Submission(models.Model):
     requeues = models.PositiveIntegerField(default=0)
     grading_duration_ms = models.PositiveIntegerField(null=True, blank=True)
 
+    # A teacher's manual score wins over grading and regrading until removed.
+    override_score = models.DecimalField(
+        max_digits=10, decimal_places=4, null=True, blank=True
+    )
+    override_reason = models.TextField(blank=True)
+    override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    override_at = models.DateTimeField(null=True, blank=True)
+
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     queued_at = models.DateTimeField()
     started_at = models.DateTimeField(null=True, blank=True)
@@ -118,3 +133,96 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return str(self.id)
+
+    @property
+    def effective_score(self) -> Decimal | None:
+        """The score that counts: the override when there is one."""
+        if self.override_score is not None:
+            return self.override_score
+        return self.score
+
+
+class HistoryKind(models.TextChoices):
+    GRADED = "graded", "Graded"
+    REGRADED = "regraded", "Regraded"
+    OVERRIDDEN = "overridden", "Score overridden"
+    OVERRIDE_REMOVED = "override_removed", "Override removed"
+
+
+class GradingRecord(models.Model):
+    """One entry of a submission's grading history, kept when results change."""
+
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, related_name="history"
+    )
+    kind = models.CharField(max_length=32, choices=HistoryKind.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    exercise_version = models.PositiveIntegerField(null=True, blank=True)
+    verdict = models.CharField(max_length=32, blank=True)
+    score = models.DecimalField(max_digits=10, decimal_places=4, null=True, blank=True)
+    raw_score = models.DecimalField(
+        max_digits=10, decimal_places=4, null=True, blank=True
+    )
+    checks = models.JSONField(default=list, blank=True)
+    feedback = models.TextField(blank=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["submission", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.submission_id} {self.kind}"
+
+
+class RegradeScope(models.TextChoices):
+    SUBMISSION = "submission", "One submission"
+    EXERCISE = "exercise", "An exercise in a course"
+    ASSIGNMENT = "assignment", "An assignment"
+
+
+class RegradeJob(models.Model):
+    """A batch of regradings and its progress."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    scope = models.CharField(max_length=16, choices=RegradeScope.choices)
+    course = models.ForeignKey(
+        "courses.Course", on_delete=models.CASCADE, related_name="+"
+    )
+    exercise = models.ForeignKey(
+        "exercises.Exercise",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    assignment = models.ForeignKey(
+        "courses.Assignment",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.scope} regrade {self.id}"

@@ -11,7 +11,12 @@ from rest_framework import status
 from graders.registry import get_grader
 from gradewell.accounts.models import User
 from gradewell.api.errors import ApiError
-from gradewell.courses.models import Assignment, EnrollmentRole, LatePolicy
+from gradewell.courses.models import (
+    Assignment,
+    EnrollmentRole,
+    Extension,
+    LatePolicy,
+)
 from gradewell.exercises.models import Exercise
 from gradewell.submissions.models import Submission
 
@@ -66,8 +71,15 @@ def check_assignment(
     )
 
 
-def check_window(assignment: Assignment, now: datetime) -> tuple[bool, Decimal]:
-    """Return (is_late, penalty percent), or raise when the window is closed."""
+def check_window(
+    assignment: Assignment, now: datetime, extension: Extension | None = None
+) -> tuple[bool, Decimal]:
+    """Return (is_late, penalty percent), or raise when the window is closed.
+
+    A student's extension moves their due time later, never earlier, and
+    keeps late submissions open at least until the extended due time.
+    """
+    due_at, late_until = _deadlines(assignment, extension)
     if now < assignment.opens_at:
         raise ApiError(
             f"Assignment {assignment.title!r} opens at "
@@ -76,25 +88,36 @@ def check_window(assignment: Assignment, now: datetime) -> tuple[bool, Decimal]:
             status_code=status.HTTP_403_FORBIDDEN,
             field="assignment",
         )
-    if now <= assignment.due_at:
+    if now <= due_at:
         return False, Decimal(0)
     if assignment.late_policy == LatePolicy.REJECT:
         raise ApiError(
             f"Assignment {assignment.title!r} was due at "
-            f"{_iso(assignment.due_at)} and does not accept late submissions.",
+            f"{_iso(due_at)} and does not accept late submissions.",
             code="deadline_passed",
             status_code=status.HTTP_403_FORBIDDEN,
             field="assignment",
         )
-    if assignment.late_until is not None and now > assignment.late_until:
+    if late_until is not None and now > late_until:
         raise ApiError(
             f"Assignment {assignment.title!r} accepted late submissions until "
-            f"{_iso(assignment.late_until)}.",
+            f"{_iso(late_until)}.",
             code="late_period_over",
             status_code=status.HTTP_403_FORBIDDEN,
             field="assignment",
         )
     return True, assignment.late_penalty_percent
+
+
+def _deadlines(
+    assignment: Assignment, extension: Extension | None
+) -> tuple[datetime, datetime | None]:
+    due_at, late_until = assignment.due_at, assignment.late_until
+    if extension is not None and extension.due_at is not None:
+        due_at = max(due_at, extension.due_at)
+        if late_until is not None:
+            late_until = max(late_until, due_at)
+    return due_at, late_until
 
 
 def next_attempt(user: User, exercise: Exercise, assignment: Assignment | None) -> int:
@@ -105,17 +128,25 @@ def next_attempt(user: User, exercise: Exercise, assignment: Assignment | None) 
     return used + 1
 
 
-def check_attempts(user: User, exercise: Exercise, assignment: Assignment) -> None:
+def check_attempts(
+    user: User,
+    exercise: Exercise,
+    assignment: Assignment,
+    extension: Extension | None = None,
+) -> None:
     if assignment.max_attempts is None:
         return
+    allowed = assignment.max_attempts
+    if extension is not None:
+        allowed += extension.extra_attempts
     used = (
         Submission.objects.counting_attempts()
         .filter(user=user, exercise=exercise, assignment=assignment)
         .count()
     )
-    if used >= assignment.max_attempts:
+    if used >= allowed:
         raise ApiError(
-            f"You have used all {assignment.max_attempts} attempts for "
+            f"You have used all {allowed} attempts for "
             f"{exercise.slug!r} in {assignment.title!r}.",
             code="attempts_exhausted",
             status_code=status.HTTP_403_FORBIDDEN,

@@ -24,11 +24,17 @@ from gradewell.api.errors import ApiError
 from gradewell.audit import context
 from gradewell.audit import services as audit
 from gradewell.conf import gradewell_setting
-from gradewell.courses.models import Assignment
+from gradewell.courses.models import Assignment, Extension
 from gradewell.exercises.models import Exercise, VariantSeed
 from gradewell.exercises.services import seed_for
 from gradewell.submissions import policies
-from gradewell.submissions.models import FINAL_STATUSES, Status, Submission
+from gradewell.submissions.models import (
+    FINAL_STATUSES,
+    GradingRecord,
+    HistoryKind,
+    Status,
+    Submission,
+)
 
 logger = structlog.get_logger(__name__)
 
@@ -76,7 +82,7 @@ def do_submit(
                 "submission_received",
                 actor=user,
                 target=submission,
-                course_id=_course_id(submission),
+                course_id=course_id_of(submission),
                 details={
                     "exercise": exercise.slug,
                     "exercise_version": exercise.version,
@@ -124,8 +130,11 @@ def _create_locked(
     now = timezone.now()
     is_late, penalty = False, Decimal(0)
     if assignment is not None and not is_preview:
-        is_late, penalty = policies.check_window(assignment, now)
-        policies.check_attempts(user, exercise, assignment)
+        extension = Extension.objects.filter(
+            assignment=assignment, student=user
+        ).first()
+        is_late, penalty = policies.check_window(assignment, now, extension)
+        policies.check_attempts(user, exercise, assignment, extension)
     return Submission.objects.create(
         user=user,
         exercise=exercise,
@@ -215,7 +224,7 @@ def do_start_grading(submission_id: str) -> Submission | None:
         audit.record(
             "grading_started",
             target=submission,
-            course_id=_course_id(submission),
+            course_id=course_id_of(submission),
             details={"delivery": submission.deliveries},
         )
     logger.info(
@@ -246,23 +255,31 @@ def run_grader(submission: Submission) -> tuple[GradeResult, int]:
     return result, int((time.monotonic() - started) * 1000)
 
 
+def penalized_scores(
+    submission: Submission, result: GradeResult
+) -> tuple[Decimal, Decimal]:
+    """Return the grader's score and the score after the late penalty."""
+    raw = Decimal(str(result.score)).quantize(SCORE_PLACES)
+    factor = 1 - submission.late_penalty_percent / 100
+    return raw, (raw * factor).quantize(SCORE_PLACES)
+
+
 def do_record_result(
     submission: Submission, result: GradeResult, duration_ms: int
 ) -> bool:
     """Store a result unless another delivery finished first."""
-    raw = Decimal(str(result.score)).quantize(SCORE_PLACES)
-    factor = 1 - submission.late_penalty_percent / 100
-    score = (raw * factor).quantize(SCORE_PLACES)
+    raw, score = penalized_scores(submission, result)
     # An answer the grader could not read (such as "abc" for a number) earns
     # feedback but does not use up one of the student's attempts.
     counts = result.verdict != Verdict.INVALID_ANSWER
     with transaction.atomic():
         updated = _store_result(submission, result, raw, score, counts, duration_ms)
         if updated:
+            record_history(submission.pk, HistoryKind.GRADED)
             audit.record(
                 "grading_finished",
                 target=submission,
-                course_id=_course_id(submission),
+                course_id=course_id_of(submission),
                 details={
                     "verdict": str(result.verdict),
                     "score": str(score),
@@ -334,7 +351,7 @@ def do_fail(submission_id: str, reason: str) -> None:
             audit.record(
                 "grading_failed",
                 target=submission,
-                course_id=_course_id(submission),
+                course_id=course_id_of(submission),
                 details={"reason": reason},
             )
     if updated:
@@ -344,7 +361,7 @@ def do_fail(submission_id: str, reason: str) -> None:
     logger.error("grading failed", submission_id=submission_id, reason=reason)
 
 
-def _course_id(submission: Submission) -> int | None:
+def course_id_of(submission: Submission) -> int | None:
     assignment = submission.assignment
     return assignment.course_id if assignment is not None else None
 
@@ -400,7 +417,7 @@ def do_sweep_stale() -> dict[str, int]:
             audit.record(
                 "grading_requeued",
                 target=submission,
-                course_id=_course_id(submission),
+                course_id=course_id_of(submission),
                 details={"requeues": submission.requeues},
             )
             logger.warning(
@@ -412,3 +429,31 @@ def do_sweep_stale() -> dict[str, int]:
     if any(counts.values()):
         logger.info("stale submission sweep finished", **counts)
     return counts
+
+
+def record_history(
+    submission_id: Any,
+    kind: str,
+    actor: User | None = None,
+    reason: str = "",
+) -> GradingRecord:
+    """Copy the submission's current result into its history."""
+    submission = Submission.objects.select_related("exercise_version").get(
+        pk=submission_id
+    )
+    return GradingRecord.objects.create(
+        submission=submission,
+        kind=kind,
+        actor=actor,
+        exercise_version=submission.exercise_version.number,
+        verdict=submission.verdict,
+        score=(
+            submission.override_score
+            if kind == HistoryKind.OVERRIDDEN
+            else submission.score
+        ),
+        raw_score=submission.raw_score,
+        checks=submission.checks,
+        feedback=submission.feedback,
+        reason=reason,
+    )

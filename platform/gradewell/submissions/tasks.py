@@ -87,3 +87,46 @@ def _grade(task: Task, submission_id: str) -> None:
 @shared_task(name="gradewell.sweep_stale_submissions")
 def sweep_stale_submissions() -> dict[str, int]:
     return services.do_sweep_stale()
+
+
+@shared_task(
+    bind=True,
+    name="gradewell.regrade_submission",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=gradewell_setting("GRADING_MAX_RETRIES"),
+    soft_time_limit=gradewell_setting("GRADING_SOFT_TIME_LIMIT"),
+    time_limit=gradewell_setting("GRADING_HARD_TIME_LIMIT"),
+)
+def regrade_submission(
+    self: Task, submission_id: str, job_id: str, request_id: str = ""
+) -> None:
+    """Regrade one submission of a job and count it in the job's progress."""
+    from gradewell.submissions import regrades
+
+    context.bind(request_id or context.accept_request_id(None))
+    structlog.contextvars.bind_contextvars(
+        submission_id=submission_id, task_id=self.request.id, regrade_job=job_id
+    )
+    try:
+        try:
+            regrades.do_regrade(submission_id)
+        except InfrastructureError as exc:
+            if self.request.retries < self.max_retries:
+                delay = min(
+                    gradewell_setting("GRADING_RETRY_BACKOFF")
+                    * 2**self.request.retries,
+                    300,
+                )
+                logger.warning("regrade retry scheduled", error=str(exc), delay=delay)
+                raise self.retry(exc=exc, countdown=delay) from exc
+            logger.error("regrade failed", error=str(exc))
+            regrades.do_count_progress(job_id, failed=True)
+            return
+        except Exception:
+            logger.exception("regrade failed unexpectedly")
+            regrades.do_count_progress(job_id, failed=True)
+            return
+        regrades.do_count_progress(job_id, failed=False)
+    finally:
+        context.clear()

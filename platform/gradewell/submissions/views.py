@@ -20,6 +20,7 @@ from gradewell.submissions.filters import SubmissionFilter
 from gradewell.submissions.models import Submission
 from gradewell.submissions.serializers import (
     SubmissionCreateSerializer,
+    SubmissionReviewSerializer,
     SubmissionSerializer,
 )
 
@@ -87,6 +88,13 @@ class SubmissionViewSet(
         if not created:
             response["Idempotent-Replayed"] = "true"
         return response
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        submission = self.get_object()
+        if submission.user_id == request.user.pk:
+            return Response(SubmissionSerializer(submission).data)
+        # Only the course's teachers and admins reach another user's work.
+        return Response(SubmissionReviewSerializer(submission).data)
 
     def _idempotency_key(self, request: Request) -> str | None:
         key = request.headers.get("Idempotency-Key")
