@@ -26,7 +26,8 @@ SLUG = "test-status-created"
 @pytest.fixture(autouse=True)
 def no_broker(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(
-        "gradewell.submissions.services.enqueue_grading", lambda submission, request_id="": None
+        "gradewell.submissions.services.enqueue_grading",
+        lambda submission, request_id="": None,
     )
 
 

@@ -15,7 +15,7 @@ from gradewell.accounts.models import User
 from gradewell.audit.models import AuditRecord
 from gradewell.courses.models import Assignment, Course, Extension, LatePolicy
 from gradewell.exercises.services import do_sync_bank
-from gradewell.submissions.models import RegradeJob, Status, Submission
+from gradewell.submissions.models import RegradeJob, Submission
 from gradewell.submissions.services import (
     do_record_result,
     do_start_grading,
