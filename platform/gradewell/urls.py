@@ -7,6 +7,10 @@ from rest_framework.routers import SimpleRouter
 
 from gradewell.api.views import not_found
 from gradewell.audit.views import AuditRecordViewSet
+from gradewell.courses.assignment_authoring import (
+    AssignmentCopyView,
+    AssignmentDetailView,
+)
 from gradewell.courses.extensions import (
     AssignmentExtensionDetailView,
     AssignmentExtensionsView,
@@ -32,6 +36,7 @@ router.register("regrades", RegradeJobViewSet, basename="regrade")
 
 api_v1 = [
     path("", include("gradewell.accounts.urls")),
+    path("courses/<int:course_id>/analytics/", include("gradewell.analytics.urls")),
     path(
         "courses/<int:course_id>/submissions",
         CourseSubmissionsView.as_view(),
@@ -41,6 +46,16 @@ api_v1 = [
         "submissions/<uuid:submission_id>/override",
         override_view,
         name="submission-override",
+    ),
+    path(
+        "assignments/<int:pk>",
+        AssignmentDetailView.as_view(),
+        name="assignment-detail",
+    ),
+    path(
+        "assignments/<int:assignment_id>/copy",
+        AssignmentCopyView.as_view(),
+        name="assignment-copy",
     ),
     path(
         "assignments/<int:assignment_id>/extensions",

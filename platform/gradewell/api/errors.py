@@ -83,7 +83,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return None
 
     if isinstance(exc, ApiError):
-        response.data = error_body(exc.error_code, str(exc.detail), exc.field)
+        details = getattr(exc, "details", None)
+        response.data = error_body(exc.error_code, str(exc.detail), exc.field, details)
     elif isinstance(exc, exceptions.ValidationError):
         details = list(_flatten_validation_errors(exc.detail))
         first = details[0] if details else {"field": None, "message": "Invalid."}

@@ -13,6 +13,10 @@ from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle, ScopedRateThrottle
 
 from gradewell.courses import services
+from gradewell.courses.assignment_authoring import (
+    AssignmentWriteSerializer,
+    create_assignment,
+)
 from gradewell.courses.models import Assignment, AssignmentExercise, Course
 from gradewell.courses.serializers import (
     AssignmentSerializer,
@@ -54,8 +58,8 @@ class CourseViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
 
-class CourseAssignmentsView(generics.ListAPIView):
-    """Assignments of one course, in order."""
+class CourseAssignmentsView(generics.ListCreateAPIView):
+    """Assignments of one course, in order; its teachers may add one."""
 
     serializer_class = AssignmentSerializer
 
@@ -81,3 +85,12 @@ class CourseAssignmentsView(generics.ListAPIView):
         context = super().get_serializer_context()
         context["course_role"] = getattr(self, "course_role", None)
         return context
+
+    @extend_schema(
+        request=AssignmentWriteSerializer, responses={201: AssignmentSerializer}
+    )
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        course = generics.get_object_or_404(
+            Course.objects.for_user(request.user), pk=self.kwargs["course_id"]
+        )
+        return create_assignment(request, course)

@@ -49,6 +49,20 @@ class Exercise(models.Model):
     # Exercises removed from the bank stay, so old submissions keep their
     # history, but no new submission may be made.
     is_active = models.BooleanField(default=True)
+    # "bank" exercises come from files and are changed by load_exercises;
+    # "authored" ones are written through the API and edited there.
+    source = models.CharField(
+        max_length=16,
+        choices=[("bank", "Bank"), ("authored", "Authored")],
+        default="bank",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -45,7 +45,9 @@ def do_sync_bank(
         getattr(report, outcome).append(definition.slug)
     if deactivate_missing:
         slugs = [definition.slug for definition in definitions]
-        missing = Exercise.objects.filter(is_active=True).exclude(slug__in=slugs)
+        missing = Exercise.objects.filter(is_active=True, source="bank").exclude(
+            slug__in=slugs
+        )
         report.deactivated = sorted(missing.values_list("slug", flat=True))
         missing.update(is_active=False)
     logger.info(
@@ -58,7 +60,13 @@ def do_sync_bank(
     return report
 
 
-def _sync_one(definition: ExerciseDefinition) -> str:
+class SlugTakenError(ValueError):
+    """The slug belongs to an exercise of the other source (bank or authored)."""
+
+
+def _sync_one(
+    definition: ExerciseDefinition, source: str = "bank", author: User | None = None
+) -> str:
     exercise = (
         Exercise.objects.select_for_update(of=("self",))
         .select_related("current_version")
@@ -66,6 +74,11 @@ def _sync_one(definition: ExerciseDefinition) -> str:
         .first()
     )
     content_hash = definition.content_hash
+    if exercise is not None and exercise.source != source:
+        raise SlugTakenError(
+            f"slug {definition.slug!r} is used by an exercise from the "
+            f"{exercise.source} source; choose another slug"
+        )
     if exercise is None:
         exercise = Exercise.objects.create(
             slug=definition.slug,
@@ -73,6 +86,8 @@ def _sync_one(definition: ExerciseDefinition) -> str:
             topic=definition.topic,
             kind=definition.kind,
             points=Decimal(str(definition.points)),
+            source=source,
+            author=author,
         )
         outcome = "created"
     elif (
@@ -102,6 +117,7 @@ def _sync_one(definition: ExerciseDefinition) -> str:
     exercise.save()
     audit.record(
         "exercise_created" if outcome == "created" else "exercise_changed",
+        actor=author,
         target=exercise,
         details={"version": version.number, "content_hash": content_hash},
     )
@@ -151,3 +167,14 @@ def figure_for(exercise: Exercise, seed: int, name: str) -> str | None:
         return None
     params = draw_parameters(definition, seed)
     return render_figure(definition.figures, name, params)
+
+
+@transaction.atomic
+def do_store_authored(
+    definition: ExerciseDefinition, author: User
+) -> tuple[Exercise, str]:
+    """Store an exercise written through the API; return it and the outcome."""
+    outcome = _sync_one(definition, source="authored", author=author)
+    return Exercise.objects.select_related("current_version").get(
+        slug=definition.slug
+    ), outcome

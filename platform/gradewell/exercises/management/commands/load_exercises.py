@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from exercises.loader import BANK_ROOT, BankError, load_bank
-from gradewell.exercises.services import do_sync_bank
+from gradewell.exercises.services import SlugTakenError, do_sync_bank
 
 
 class Command(BaseCommand):
@@ -49,9 +49,12 @@ class Command(BaseCommand):
             self.stdout.write(f"{len(definitions)} exercise definitions are valid.")
             return
 
-        report = do_sync_bank(
-            definitions, deactivate_missing=not options["keep_missing"]
-        )
+        try:
+            report = do_sync_bank(
+                definitions, deactivate_missing=not options["keep_missing"]
+            )
+        except SlugTakenError as exc:
+            raise CommandError(f"Nothing was loaded: {exc}") from exc
         self.stdout.write(
             f"Loaded {len(definitions)} exercises: {len(report.created)} created, "
             f"{len(report.updated)} updated, {len(report.unchanged)} unchanged, "
