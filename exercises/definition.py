@@ -36,12 +36,19 @@ class ExerciseDefinition:
     options: list[dict[str, str]] = field(default_factory=list)
     shuffle_options: bool = True
     answer_hint: str = ""
+    fields: list[dict[str, Any]] = field(default_factory=list)
+    figures: dict[str, dict[str, str]] = field(default_factory=dict)
     grading: dict[str, Any] = field(default_factory=dict)
     source: Path | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        """Return every field but ``source``, as stored with each version."""
-        return {
+        """Return every field but ``source``, as stored with each version.
+
+        ``fields`` is left out when empty, so that exercises without answer
+        fields keep the content hash, and the version, that they had before
+        the key existed.
+        """
+        data: dict[str, Any] = {
             "slug": self.slug,
             "title": self.title,
             "topic": self.topic,
@@ -55,6 +62,12 @@ class ExerciseDefinition:
             "answer_hint": self.answer_hint,
             "grading": self.grading,
         }
+        if self.fields:
+            data["fields"] = self.fields
+        # Left out when empty for the same reason as ``fields``.
+        if self.figures:
+            data["figures"] = self.figures
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ExerciseDefinition:

@@ -7,6 +7,8 @@ from typing import Any
 
 from simpleeval import EvalWithCompoundTypes
 
+from exercises.networks import NETWORK_FUNCTIONS
+
 FUNCTIONS: dict[str, Any] = {
     "abs": abs,
     "ceil": math.ceil,
@@ -22,6 +24,8 @@ FUNCTIONS: dict[str, Any] = {
     "int": int,
     "float": float,
     "str": str,
+    # Functions over the networks that a ``network`` parameter draws.
+    **NETWORK_FUNCTIONS,
 }
 
 

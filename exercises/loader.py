@@ -17,9 +17,19 @@ import yaml
 
 from exercises.definition import TOPICS, ExerciseDefinition
 from exercises.expressions import ExpressionError, evaluate
+from exercises.figures import (
+    FIGURE_KEYS,
+    FIGURE_NAME,
+    figure_references,
+    render_figure,
+)
+from exercises.networks import validate_network_spec
 from exercises.variants import build_variant, render
 from graders.base import InfrastructureError
 from graders.code_spec import load_cases
+from graders.dns_zone import zone_sample_problems
+from graders.fields import FIELD_TYPES, sample_problems, validate_field_matchers
+from graders.flask_api_spec import load_steps
 from graders.registry import get_grader, known_kinds
 
 BANK_ROOT = Path(__file__).resolve().parent
@@ -36,6 +46,8 @@ OPTIONAL_KEYS = {
     "options",
     "shuffle_options",
     "answer_hint",
+    "figures",
+    "fields",
 }
 PARAMETER_KEYS = {
     "int": ({"min", "max"}, {"step"}),
@@ -43,6 +55,10 @@ PARAMETER_KEYS = {
     "choice": ({"values"}, set()),
     "sample": ({"values", "count"}, set()),
     "int_list": ({"min", "max", "length"}, set()),
+    "network": (
+        {"routers"},
+        {"extra_links", "hosts", "host_links", "names", "host_names"},
+    ),
 }
 CHOICE_KINDS = {"single_choice", "multiple_choice"}
 CODE_MODES = {"python_function": "function", "python_program": "program"}
@@ -121,6 +137,8 @@ def definition_from_data(
         options=data.get("options") or [],
         shuffle_options=data.get("shuffle_options", True),
         answer_hint=data.get("answer_hint", ""),
+        figures=data.get("figures") or {},
+        fields=data.get("fields") or [],
         grading=data["grading"],
         source=source,
     )
@@ -165,6 +183,8 @@ def validate_data(data: dict[str, Any], statement_problem: str | None) -> list[s
     problems.extend(_validate_parameters(data.get("parameters")))
     problems.extend(_validate_derived(data.get("derived")))
     problems.extend(_validate_options(data.get("options"), data.get("kind")))
+    problems.extend(_validate_figures(data.get("figures")))
+    problems.extend(_validate_fields(data.get("fields"), data.get("kind")))
     if "shuffle_options" in data and not isinstance(data["shuffle_options"], bool):
         problems.append("shuffle_options: must be true or false")
     if "answer_hint" in data and not isinstance(data["answer_hint"], str):
@@ -175,6 +195,8 @@ def validate_data(data: dict[str, Any], statement_problem: str | None) -> list[s
         problems.extend(f"grading.{p}" for p in grader.validate_spec(data["grading"]))
         if data["kind"] in CHOICE_KINDS:
             problems.extend(_validate_choice_keys(data))
+        if data["kind"] == "fields" and not problems:
+            problems.extend(validate_field_matchers(data["fields"], data["grading"]))
     return problems
 
 
@@ -190,6 +212,7 @@ def validate_with_samples(definition: ExerciseDefinition) -> list[str]:
         except (ValueError, TypeError) as exc:
             return [f"parameters: cannot draw a variant with seed {seed}: {exc}"]
         problems = _validate_grading_sample(definition, variant.params)
+        problems.extend(_figure_problems(definition, variant.params))
         if problems:
             return problems
     return []
@@ -225,11 +248,20 @@ def _validate_grading_sample(
                     ]
                 except (ValueError, TypeError, re.error) as exc:
                     return [f"grading.{key}[{index}]: {exc}"]
+    if definition.kind == "fields":
+        return sample_problems(definition.fields, grading, params)
+    if definition.kind == "dns_zone":
+        return [f"grading.{p}" for p in zone_sample_problems(grading, params)]
     if definition.kind in CODE_MODES:
         try:
             load_cases(grading, params, CODE_MODES[definition.kind])
         except InfrastructureError as exc:
             return [f"grading.cases: {exc}"]
+    if definition.kind == "python_flask_api":
+        try:
+            load_steps(grading, params)
+        except InfrastructureError as exc:
+            return [f"grading.steps: {exc}"]
     return []
 
 
@@ -294,6 +326,8 @@ def _validate_parameters(parameters: Any) -> Iterable[str]:
         values = spec.get("values")
         if "values" in spec and (not isinstance(values, list) or not values):
             yield f"{where}.values: must be a non-empty list"
+        if spec["type"] == "network":
+            yield from (f"{where}.{p}" for p in validate_network_spec(spec))
 
 
 def _validate_derived(derived: Any) -> Iterable[str]:
@@ -331,6 +365,90 @@ def _validate_options(options: Any, kind: Any) -> Iterable[str]:
         seen.add(str(option["id"]))
         if not isinstance(option["text"], str) or not option["text"].strip():
             yield f"{where}.text: must be non-empty text"
+
+
+def _validate_fields(fields: Any, kind: Any) -> Iterable[str]:
+    if kind == "fields" and not fields:
+        yield "fields: required for kind fields"
+        return
+    if fields is None:
+        return
+    if kind != "fields":
+        yield f"fields: only exercises of kind fields have answer fields, not {kind}"
+        return
+    if not isinstance(fields, list):
+        yield "fields: must be a list"
+        return
+    seen: set[str] = set()
+    for index, spec in enumerate(fields):
+        where = f"fields[{index}]"
+        if not isinstance(spec, dict) or not {"name", "label", "type"} <= set(spec):
+            yield f"{where}: must have the keys name, label and type"
+            continue
+        yield from _validate_field_keys(where, spec)
+        name = spec["name"]
+        if not isinstance(name, str) or not NAME_PATTERN.match(name):
+            yield f"{where}.name: must be a short identifier"
+        elif name in seen:
+            yield f"{where}.name: {name!r} is used twice"
+        seen.add(str(name))
+
+
+def _validate_field_keys(where: str, spec: dict[str, Any]) -> Iterable[str]:
+    for key in sorted(
+        str(key) for key in set(spec) - {"name", "label", "type", "choices"}
+    ):
+        yield f"{where}.{key}: unknown key (known keys: choices, label, name, type)"
+    if not isinstance(spec["label"], str) or not spec["label"].strip():
+        yield f"{where}.label: must be non-empty text"
+    if spec["type"] not in FIELD_TYPES:
+        yield f"{where}.type: {spec['type']!r} is not one of {', '.join(FIELD_TYPES)}"
+    choices = spec.get("choices")
+    if spec["type"] == "choice":
+        if (
+            not isinstance(choices, list)
+            or not choices
+            or not all(isinstance(choice, str) for choice in choices)
+        ):
+            yield f"{where}.choices: must be a non-empty list of texts"
+        elif len(set(choices)) != len(choices):
+            yield f"{where}.choices: lists a choice twice"
+    elif "choices" in spec:
+        yield f"{where}.choices: only a field of type choice has choices"
+
+
+def _validate_figures(figures: Any) -> Iterable[str]:
+    if figures is None:
+        return
+    if not isinstance(figures, dict):
+        yield "figures: must be a mapping of figure names to specifications"
+        return
+    for name, spec in figures.items():
+        where = f"figures.{name}"
+        if not isinstance(name, str) or not FIGURE_NAME.match(name):
+            yield f"{where}: name must be lowercase letters, digits and hyphens"
+        elif not isinstance(spec, dict) or set(spec) != FIGURE_KEYS:
+            keys = ", ".join(sorted(FIGURE_KEYS))
+            yield f"{where}: must have exactly the keys {keys}"
+        elif not isinstance(spec["network"], str):
+            yield f"{where}.network: must be an expression written as a string"
+
+
+def _figure_problems(
+    definition: ExerciseDefinition, params: dict[str, Any]
+) -> list[str]:
+    """Draw every figure, and check that the statement names only declared ones."""
+    problems = [
+        f"statement: figures/{name}.svg is not declared under figures"
+        for name in figure_references(definition.statement)
+        if name not in definition.figures
+    ]
+    for name in sorted(definition.figures):
+        try:
+            render_figure(definition.figures, name, params)
+        except (ValueError, TypeError) as exc:  # ExpressionError is a ValueError.
+            problems.append(f"figures.{name}: {exc}")
+    return problems
 
 
 def _validate_choice_keys(data: dict[str, Any]) -> Iterable[str]:

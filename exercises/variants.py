@@ -10,11 +10,12 @@ from __future__ import annotations
 import ast
 import random
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from exercises.definition import ExerciseDefinition
 from exercises.expressions import ExpressionError, evaluate
+from exercises.networks import draw_network
 
 PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?::([^}]*))?\}\}")
 
@@ -25,6 +26,7 @@ class Variant:
     params: dict[str, Any]
     statement: str
     options: list[dict[str, str]]
+    fields: list[dict[str, Any]] = field(default_factory=list)
 
 
 def draw_parameters(definition: ExerciseDefinition, seed: int) -> dict[str, Any]:
@@ -73,7 +75,22 @@ def build_variant(definition: ExerciseDefinition, seed: int) -> Variant:
         params=params,
         statement=render(definition.statement, params),
         options=options,
+        fields=[render_field(spec, params) for spec in definition.fields],
     )
+
+
+def render_field(spec: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
+    """Render an answer field's label and choices with the variant's values."""
+    rendered: dict[str, Any] = {
+        "name": spec["name"],
+        "label": render(spec["label"], params),
+        "type": spec["type"],
+    }
+    if "choices" in spec:
+        rendered["choices"] = [
+            render(str(choice), params) for choice in spec["choices"]
+        ]
+    return rendered
 
 
 def _draw_one(spec: dict[str, Any], rng: random.Random) -> Any:
@@ -90,6 +107,8 @@ def _draw_one(spec: dict[str, Any], rng: random.Random) -> Any:
         return rng.sample(spec["values"], spec["count"])
     if kind == "int_list":
         return [rng.randint(spec["min"], spec["max"]) for _ in range(spec["length"])]
+    if kind == "network":
+        return draw_network(spec, rng)
     raise ValueError(f"unknown parameter type {kind!r}")
 
 

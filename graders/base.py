@@ -68,7 +68,8 @@ class GradingContext:
     ``spec`` is the exercise's grading section (answer keys, hidden tests) as
     loaded from the bank; ``params`` are the student's variant parameters
     with every derived value already computed; ``points`` is the exercise's
-    maximum score.
+    maximum score. ``fields`` is the exercise's public list of answer fields,
+    unrendered, which the ``fields`` grader reads for each field's type.
     """
 
     slug: str
@@ -78,6 +79,7 @@ class GradingContext:
     spec: dict[str, Any]
     params: dict[str, Any]
     submission_id: str = ""
+    fields: list[dict[str, Any]] = field(default_factory=list)
 
 
 def invalid_answer_result(

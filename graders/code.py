@@ -10,6 +10,7 @@ is described in ``graders.code_spec``.
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 from graders.base import (
@@ -31,7 +32,14 @@ from graders.code_spec import (
 )
 from graders.harness import protocol
 from graders.registry import register
-from graders.sandbox import CaseResult, HarnessInput, Limits, SandboxResult, get_sandbox
+from graders.sandbox import (
+    CaseResult,
+    HarnessInput,
+    Limits,
+    SandboxResult,
+    events,
+    get_sandbox,
+)
 from graders.sandbox.base import LABEL_SUBMISSION
 
 logger = logging.getLogger(__name__)
@@ -88,7 +96,11 @@ class CodeGrader:
             function=context.spec.get("function", ""),
         )
         labels = {LABEL_SUBMISSION: context.submission_id, LABEL_EXERCISE: context.slug}
-        sandbox = get_sandbox()
+        try:
+            sandbox = get_sandbox()
+        except InfrastructureError:
+            events.notify_run_failed("none", "unavailable")
+            raise
         logger.info(
             "code run starting submission_id=%s exercise=%s backend=%s cases=%d",
             context.submission_id,
@@ -96,7 +108,13 @@ class CodeGrader:
             sandbox.name,
             len(cases),
         )
-        result = sandbox.run(answer, harness_input, limits, labels)
+        started = time.monotonic()
+        try:
+            result = sandbox.run(answer, harness_input, limits, labels)
+        except InfrastructureError:
+            events.notify_run_failed(sandbox.name, "unavailable")
+            raise
+        elapsed = time.monotonic() - started
         logger.info(
             "code run finished submission_id=%s exercise=%s duration_s=%.3f "
             "exit_code=%s container_id=%s",
@@ -106,7 +124,16 @@ class CodeGrader:
             result.exit_code,
             result.container_id[:12],
         )
-        return self._assemble(context, cases, result, limits)
+        if result.report is not None:
+            # NOTE: this includes removing the sandbox, because the backends
+            # do not time their start on its own.
+            start_seconds = max(elapsed - result.report.duration_s, 0.0)
+            events.notify_run_finished(sandbox.name, start_seconds)
+        try:
+            return self._assemble(context, cases, result, limits)
+        except InfrastructureError:
+            events.notify_run_failed(sandbox.name, "bad_report")
+            raise
 
     def compare(
         self, context: GradingContext, case: CodeCase, outcome: CaseResult

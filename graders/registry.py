@@ -40,4 +40,7 @@ def _load_builtin_graders() -> None:
     from graders import (
         answers,  # noqa: F401
         code,  # noqa: F401
+        dns_zone,  # noqa: F401
+        fields,  # noqa: F401
+        flask_api,  # noqa: F401
     )

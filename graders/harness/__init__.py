@@ -29,4 +29,13 @@ Design, and why a student cannot forge a verdict:
   can change nothing the student could not return directly.
 * The backend still bounds the whole run from outside: a wall-time kill,
   memory, process and output caps, and no network.
+
+Mode ``http`` runs a request script against a Flask app. There, one runner
+loads the app and answers every step through Flask's test client, so state
+carries over between steps. The supervisor sends one step at a time and
+kills the runner when a step passes its time or output limit, which stops
+the app for the remaining steps. It fills captured values into each step
+(``steps.py``) and checks and cuts each reported response. The runner still
+shares its process with the student's code, so a forged response can claim
+only what the app itself could have answered.
 """

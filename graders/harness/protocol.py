@@ -22,6 +22,8 @@ PROTOCOL_VERSION = 1
 
 MODE_FUNCTION = "function"
 MODE_PROGRAM = "program"
+# Runs a request script against the student's Flask app; see ``steps``.
+MODE_HTTP = "http"
 
 # Case statuses in the report. Only the supervisor sets TIMEOUT, OUTPUT_LIMIT,
 # KILLED and NOT_RUN; the others come from the runner process, which runs
@@ -36,6 +38,11 @@ STATUS_KILLED = "killed"
 STATUS_NOT_RUN = "not_run"
 STATUS_SYNTAX_ERROR = "syntax_error"
 STATUS_INVALID_RESULT = "invalid_result"
+
+# Why an http-mode step has STATUS_NOT_RUN; without a reason, the wall time
+# of the whole run was used up.
+NOT_RUN_APP_STOPPED = "app_stopped"
+NOT_RUN_MISSING_CAPTURE = "missing_capture"
 
 REPORT_OK = "ok"
 REPORT_SYNTAX_ERROR = "syntax_error"

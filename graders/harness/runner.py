@@ -2,7 +2,9 @@
 
 Started by the supervisor for every case, as a fresh interpreter, so it
 holds only this case's inputs and the source. It reads its job from one
-inherited pipe, runs the code, and writes one result (JSON) to another.
+inherited pipe, runs the code, and writes one result (JSON) to another. In
+http mode one runner serves every step of the request script: it reads one
+step per line and writes one result line per step.
 Once the student's code has started, anything this process writes may be
 forged. So the supervisor and the worker rely on it only for what the
 student could produce anyway, such as the returned value or the exception
@@ -18,22 +20,35 @@ import types
 from typing import Any
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import protocol  # Found through the line above, also inside the sandbox.
+import flask_client  # Found through the line above, also inside the sandbox.
+import protocol
 
 # Frames from these files are cut from tracebacks shown to the student.
-_HARNESS_FILES = {os.path.abspath(__file__), os.path.abspath(protocol.__file__)}
+_HARNESS_FILES = {
+    os.path.abspath(__file__),
+    os.path.abspath(protocol.__file__),
+    os.path.abspath(flask_client.__file__),
+}
 _TRACEBACK_LIMIT = 8000
 _MEMORY_RESULT = protocol.dumps({"status": protocol.STATUS_MEMORY})
 
 
 def main() -> None:
     job_fd, result_fd = (int(fd) for fd in os.environ["GRADEWELL_FDS"].split(","))
-    job = protocol.loads(_read_all(job_fd))
-    os.close(job_fd)
-    # Processes the student starts must not inherit the result pipe.
+    # The job is one line. In http mode the pipe stays open and carries one
+    # more line per step; in the other modes it ends after the job.
+    job_file = os.fdopen(job_fd, "rb")
+    job = protocol.loads(job_file.readline())
+    # Processes the student starts must not inherit either pipe.
+    os.set_inheritable(job_fd, False)
     os.set_inheritable(result_fd, False)
     _raise_oom_score()
     sys.path.remove(os.path.dirname(os.path.abspath(__file__)))
+    if job["mode"] == protocol.MODE_HTTP:
+        _serve_steps(job, job_file, result_fd)
+        _flush_standard_streams()
+        os._exit(0)
+    job_file.close()
 
     try:
         payload = protocol.dumps(run_job(job))
@@ -47,6 +62,16 @@ def main() -> None:
 
 def run_job(job: dict[str, Any]) -> dict[str, Any]:
     """Compile and run the source for one case; return the result to report."""
+    code = _compile(job)
+    if isinstance(code, dict):
+        return code
+    if job["mode"] == protocol.MODE_PROGRAM:
+        return _run_program(code, job["path"])
+    return _run_function(code, job)
+
+
+def _compile(job: dict[str, Any]) -> types.CodeType | dict[str, Any]:
+    """Return the compiled source, or the syntax error result to report."""
     try:
         # A relative name keeps tracebacks short; linecache still finds the
         # file because the runner starts in the case's directory.
@@ -62,10 +87,50 @@ def run_job(job: dict[str, Any]) -> dict[str, Any]:
         return _syntax_error(
             line, getattr(error, "offset", None), message, getattr(error, "text", None)
         )
+    return code
 
-    if job["mode"] == protocol.MODE_PROGRAM:
-        return _run_program(code, job["path"])
-    return _run_function(code, job)
+
+def _serve_steps(job: dict[str, Any], job_file: Any, result_fd: int) -> None:
+    """Load the app once, then write one result line for each step line read.
+
+    The first result line tells whether the app loaded. Steps share the app,
+    so state one step leaves behind is there for the next.
+    """
+
+    def send(result: dict[str, Any]) -> None:
+        _flush_standard_streams()
+        _write_all(result_fd, protocol.dumps(result) + b"\n")
+
+    code = _compile(job)
+    if isinstance(code, dict):
+        send(code)
+        return
+    module = _new_module("solution", job["path"])
+    try:
+        exec(code, module.__dict__)
+        client = flask_client.make_test_client(module.__dict__.get(job["app"]))
+    except MemoryError:
+        send({"status": protocol.STATUS_MEMORY})
+        return
+    except BaseException as error:
+        send(_exception_result(error))
+        return
+    if client is None:
+        send(_missing_app(job["app"]))
+        return
+    send({"status": protocol.STATUS_OK})
+
+    while line := job_file.readline():
+        try:
+            result = {
+                "status": protocol.STATUS_OK,
+                "response": flask_client.run_step(client, protocol.loads(line)),
+            }
+        except MemoryError:
+            result = {"status": protocol.STATUS_MEMORY}
+        except BaseException as error:
+            result = _exception_result(error)
+        send(result)
 
 
 def _run_program(code: types.CodeType, path: str) -> dict[str, Any]:
@@ -116,6 +181,17 @@ def _missing_function(name: str) -> dict[str, Any]:
         "exception": {
             "type": "NameError",
             "message": f"the solution does not define a function {name}()",
+            "traceback": "",
+        },
+    }
+
+
+def _missing_app(name: str) -> dict[str, Any]:
+    return {
+        "status": protocol.STATUS_EXCEPTION,
+        "exception": {
+            "type": "NameError",
+            "message": f"the solution does not define a Flask app named {name}",
             "traceback": "",
         },
     }
@@ -201,13 +277,6 @@ def _flush_standard_streams() -> None:
                 stream.flush()
         except Exception:  # The student may have replaced or closed them.
             pass
-
-
-def _read_all(fd: int) -> bytes:
-    chunks = []
-    while chunk := os.read(fd, 65536):
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 def _write_all(fd: int, data: bytes) -> None:

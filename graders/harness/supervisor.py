@@ -11,6 +11,7 @@ library only, Python 3.11.
 from __future__ import annotations
 
 import ctypes
+import importlib.util
 import os
 import resource
 import selectors
@@ -23,10 +24,11 @@ import time
 from typing import Any
 
 try:
-    from graders.harness import protocol
+    from graders.harness import protocol, steps
 except ImportError:  # Inside the sandbox the harness directory is not a package.
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     import protocol  # type: ignore[no-redef]
+    import steps  # type: ignore[no-redef]
 
 RUNNER_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "runner.py")
 SOURCE_NAME = "solution.py"
@@ -46,6 +48,17 @@ _RUNNER_STATUSES = {
     protocol.STATUS_MEMORY,
     protocol.STATUS_SYNTAX_ERROR,
 }
+# Outcomes of an http-mode step after which the app is gone.
+_FATAL_STATUSES = {
+    protocol.STATUS_TIMEOUT,
+    protocol.STATUS_OUTPUT_LIMIT,
+    protocol.STATUS_MEMORY,
+    protocol.STATUS_KILLED,
+    protocol.STATUS_INVALID_RESULT,
+}
+_MAX_REPORTED_HEADERS = 32
+_HEADER_NAME_CHARS = 200
+_HEADER_VALUE_CHARS = 2000
 _OOM_COUNTER_FILES = (
     "/sys/fs/cgroup/memory.events",
     "/sys/fs/cgroup/memory/memory.oom_control",
@@ -208,6 +221,8 @@ def main() -> int:
 
 def run_request(request: dict[str, Any]) -> dict[str, Any]:
     """Run every case of ``request`` and return the report to send back."""
+    if request["mode"] == protocol.MODE_HTTP:
+        return run_http_request(request)
     started = time.monotonic()
     wall_deadline = started + request["limits"]["wall_time_s"]
     cases: list[dict[str, Any]] = []
@@ -273,6 +288,379 @@ def run_case(
     return outcome
 
 
+class AppRun:
+    """The runner of an http-mode request: one process that handles every step.
+
+    Messages are JSON lines: the job and then one step per line to the
+    runner, one result per line back. Each exchange has its own deadline
+    and its own stdout and stderr captures, so limits apply per step.
+    """
+
+    def __init__(self, job: bytes, limits: dict[str, Any], case_dir: str) -> None:
+        self.limits = limits
+        self.killed_for = ""
+        # One process serves every step, so its CPU limit covers the whole
+        # run, as the local backend's prlimit does (wall time + 1 s). The
+        # supervisor enforces the time of each step with its deadlines.
+        cpu_s = int(limits["wall_time_s"])
+        job_read, self._job_write = os.pipe()
+        self._result_read, result_write = os.pipe()
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-I", "-X", "utf8", RUNNER_PATH],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                pass_fds=(job_read, result_write),
+                cwd=case_dir,
+                env={
+                    "PATH": _RUNNER_PATH_ENV,
+                    "LANG": "C.UTF-8",
+                    "HOME": case_dir,
+                    "GRADEWELL_FDS": f"{job_read},{result_write}",
+                },
+                start_new_session=True,
+                preexec_fn=lambda: _limit_runner(limits, cpu_s),
+            )
+        finally:
+            os.close(job_read)
+            os.close(result_write)
+        assert self.process.stdout is not None and self.process.stderr is not None
+        self._stdout_fd = self.process.stdout.fileno()
+        self._stderr_fd = self.process.stderr.fileno()
+        self._selector = selectors.DefaultSelector()
+        for fd in (self._stdout_fd, self._stderr_fd, self._result_read):
+            os.set_blocking(fd, False)
+            self._selector.register(fd, selectors.EVENT_READ)
+        os.set_blocking(self._job_write, False)
+        self._outbox = bytearray(job + b"\n")
+        self._selector.register(self._job_write, selectors.EVENT_WRITE)
+        self._results = bytearray()
+
+    @property
+    def alive(self) -> bool:
+        return not self.killed_for and self.process.poll() is None
+
+    def exchange(
+        self,
+        message: bytes | None,
+        deadline: float,
+        stdout: Capture,
+        stderr: Capture,
+    ) -> bytes | None:
+        """Send ``message``, then return the next result line, or None if none came.
+
+        None means the runner ended, or was killed when ``killed_for`` is set.
+        """
+        if message is not None:
+            if not self._outbox:
+                self._selector.register(self._job_write, selectors.EVENT_WRITE)
+            self._outbox += message + b"\n"
+        exited_at: float | None = None
+        while True:
+            line = self._next_line()
+            if line is not None:
+                self._pump(stdout, stderr, timeout=0)
+                return line
+            now = time.monotonic()
+            if now >= deadline:
+                self.stop("timeout")
+                return None
+            if exited_at is None and self.process.poll() is not None:
+                exited_at = now
+            if exited_at is not None and now - exited_at > _DRAIN_AFTER_EXIT_S:
+                return None
+            self._pump(stdout, stderr, timeout=min(deadline - now, 0.05))
+            too_long = len(self._results) > self.limits["return_value_bytes"]
+            if stdout.exceeded or stderr.exceeded or too_long:
+                self.stop("output_limit")
+                return None
+
+    def close(self) -> None:
+        """End the runner and release its pipes; the next run starts clean."""
+        self.stop("")
+        self.process.wait()
+        self._selector.close()
+        for fd in (self._job_write, self._result_read):
+            os.close(fd)
+        for stream in (self.process.stdout, self.process.stderr):
+            if stream is not None:
+                stream.close()
+
+    def _next_line(self) -> bytes | None:
+        end = self._results.find(b"\n")
+        if end < 0:
+            return None
+        line = bytes(self._results[:end])
+        del self._results[: end + 1]
+        return line
+
+    def _pump(self, stdout: Capture, stderr: Capture, timeout: float) -> None:
+        for key, _ in self._selector.select(timeout):
+            if key.fd == self._job_write:
+                self._send_pending()
+                continue
+            chunk = os.read(key.fd, _READ_CHUNK)
+            if not chunk:
+                self._selector.unregister(key.fd)
+            elif key.fd == self._stdout_fd:
+                stdout.feed(chunk)
+            elif key.fd == self._stderr_fd:
+                stderr.feed(chunk)
+            else:
+                self._results += chunk
+
+    def _send_pending(self) -> None:
+        try:
+            written = os.write(self._job_write, self._outbox[:_READ_CHUNK])
+        except BrokenPipeError:
+            written = len(self._outbox)
+        del self._outbox[:written]
+        if not self._outbox:
+            self._selector.unregister(self._job_write)
+
+    def stop(self, reason: str) -> None:
+        """Kill the runner's process group; a ``reason`` is kept in ``killed_for``."""
+        if self.process.poll() is None:
+            if reason and not self.killed_for:
+                self.killed_for = reason
+            try:
+                os.killpg(self.process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+
+def run_http_request(request: dict[str, Any]) -> dict[str, Any]:
+    """Run a request script against the student's Flask app, in order.
+
+    One runner, and so one app, serves every step. A step that ends the
+    runner (a timeout, an output limit, a crash) stops the app, and the
+    later steps are reported as not run. An exception raised while handling
+    one request is that step's result only.
+    """
+    if importlib.util.find_spec("flask") is None:
+        raise RuntimeError(
+            f"Flask is not installed for {sys.executable}; install it there, "
+            "or rebuild the sandbox image"
+        )
+    started = time.monotonic()
+    limits = request["limits"]
+    wall_deadline = started + limits["wall_time_s"]
+    report: dict[str, Any] = {
+        "protocol": protocol.PROTOCOL_VERSION,
+        "nonce": request["nonce"],
+        "status": protocol.REPORT_OK,
+        "cases": [],
+    }
+    case_dir = tempfile.mkdtemp(prefix="case-", dir=os.getcwd())
+    try:
+        _run_steps(request, case_dir, wall_deadline, report)
+    finally:
+        _kill_strays()
+        shutil.rmtree(case_dir, ignore_errors=True)
+    report["duration_s"] = round(time.monotonic() - started, 4)
+    return report
+
+
+def _run_steps(
+    request: dict[str, Any], case_dir: str, wall_deadline: float, report: dict[str, Any]
+) -> None:
+    limits = request["limits"]
+    source_path = os.path.join(case_dir, SOURCE_NAME)
+    with open(source_path, "w", encoding="utf-8", errors="surrogatepass") as file:
+        file.write(request["source"])
+    job = {
+        "mode": protocol.MODE_HTTP,
+        "app": request.get("app") or "app",
+        "source": request["source"],
+        "path": source_path,
+    }
+    oom_kills_before = _read_oom_kills()
+    run = AppRun(protocol.dumps(job), limits, case_dir)
+    try:
+        cases = _exchange_steps(run, request, wall_deadline, oom_kills_before)
+    finally:
+        run.close()
+    if cases and cases[0].get("status") == protocol.STATUS_SYNTAX_ERROR:
+        report["status"] = protocol.REPORT_SYNTAX_ERROR
+        report["syntax_error"] = cases[0].get("syntax_error", {})
+        return
+    report["cases"] = cases
+
+
+def _exchange_steps(
+    run: AppRun,
+    request: dict[str, Any],
+    wall_deadline: float,
+    oom_kills_before: int | None,
+) -> list[dict[str, Any]]:
+    """Return one outcome per step; the app's loading counts as the first step's."""
+    limits = request["limits"]
+    output_bytes = limits["output_bytes"]
+    body_limit = min(output_bytes, limits["return_value_bytes"])
+    captures: dict[str, Any] = {}
+    cases: list[dict[str, Any]] = []
+    stopped_at: int | None = None
+    loaded = False
+
+    for index, case in enumerate(request["cases"]):
+        step = case["step"]
+        if stopped_at is not None:
+            cases.append(_not_run(protocol.NOT_RUN_APP_STOPPED, stopped_at=stopped_at))
+            continue
+        if time.monotonic() >= wall_deadline:
+            cases.append(_not_run(""))
+            continue
+        try:
+            message = _step_message(step, captures, body_limit)
+        except steps.MissingCaptureError as error:
+            cases.append(
+                _not_run(protocol.NOT_RUN_MISSING_CAPTURE, capture=error.args[0])
+            )
+            continue
+
+        stdout, stderr = Capture(output_bytes), Capture(output_bytes)
+        started = time.monotonic()
+        deadline = min(started + limits["case_time_s"], wall_deadline)
+        outcome: dict[str, Any] | None = None
+        if not loaded:
+            line = run.exchange(None, deadline, stdout, stderr)
+            outcome = _app_outcome(line, run, oom_kills_before)
+            loaded = outcome is None
+            if outcome and outcome["status"] == protocol.STATUS_SYNTAX_ERROR:
+                return [outcome]
+            deadline = min(time.monotonic() + limits["case_time_s"], wall_deadline)
+        if outcome is not None:
+            # The app did not load, so it handles no step.
+            stopped_at = index
+        else:
+            line = run.exchange(message, deadline, stdout, stderr)
+            outcome = _step_outcome(line, run, oom_kills_before, body_limit)
+        if outcome["status"] == protocol.STATUS_OK:
+            captures.update(
+                steps.capture_values(step.get("capture", {}), outcome["response"])
+            )
+        elif not run.alive or outcome["status"] in _FATAL_STATUSES:
+            stopped_at = index
+        outcome["duration_s"] = round(time.monotonic() - started, 4)
+        for name, capture in (("stdout", stdout), ("stderr", stderr)):
+            outcome[name] = capture.as_text()
+            outcome[f"{name}_bytes"] = capture.total
+        cases.append(outcome)
+    return cases
+
+
+def _step_message(
+    step: dict[str, Any], captures: dict[str, Any], body_limit: int
+) -> bytes:
+    """Return the message for one step, with the captured values filled in."""
+    message: dict[str, Any] = {
+        "method": str(step.get("method", "GET")).upper(),
+        "path": steps.fill_text(str(step["path"]), captures),
+        "headers": steps.fill(step.get("headers") or {}, captures),
+        "report_headers": list(step.get("report_headers", [])),
+        "body_limit": body_limit,
+    }
+    for key in ("json", "data"):
+        if key in step:
+            message[key] = steps.fill(step[key], captures)
+    return protocol.dumps(message)
+
+
+def _app_outcome(
+    line: bytes | None, run: AppRun, oom_kills_before: int | None
+) -> dict[str, Any] | None:
+    """Return None once the app loaded, or why it did not, as the step's outcome."""
+    if line is None:
+        return _ended_outcome(run, oom_kills_before)
+    result = _parse_result_line(line)
+    if result["status"] == protocol.STATUS_OK:
+        return None
+    run.stop("")
+    return result
+
+
+def _step_outcome(
+    line: bytes | None, run: AppRun, oom_kills_before: int | None, body_limit: int
+) -> dict[str, Any]:
+    if line is None:
+        return _ended_outcome(run, oom_kills_before)
+    result = _parse_result_line(line)
+    if result["status"] != protocol.STATUS_OK:
+        return result
+    response = _clean_response(result.get("response"), body_limit)
+    if response is None:
+        return {"status": protocol.STATUS_INVALID_RESULT}
+    return {"status": protocol.STATUS_OK, "response": response}
+
+
+def _parse_result_line(line: bytes) -> dict[str, Any]:
+    try:
+        result = protocol.loads(line)
+    except ValueError:
+        result = None
+    if isinstance(result, dict) and result.get("status") in _RUNNER_STATUSES:
+        return result
+    return {"status": protocol.STATUS_INVALID_RESULT}
+
+
+def _ended_outcome(run: AppRun, oom_kills_before: int | None) -> dict[str, Any]:
+    """Describe a runner that ended or was killed before it returned a result."""
+    if run.killed_for == "timeout":
+        return {"status": protocol.STATUS_TIMEOUT}
+    if run.killed_for == "output_limit":
+        return {"status": protocol.STATUS_OUTPUT_LIMIT}
+    returncode = run.process.poll()
+    oom_kills_after = _read_oom_kills()
+    if (
+        oom_kills_before is not None
+        and oom_kills_after is not None
+        and oom_kills_after > oom_kills_before
+    ):
+        return {"status": protocol.STATUS_MEMORY}
+    if returncode == -signal.SIGXCPU:
+        return {"status": protocol.STATUS_TIMEOUT}
+    if returncode is not None and returncode < 0:
+        return {"status": protocol.STATUS_KILLED, "signal": -returncode}
+    return {"status": protocol.STATUS_INVALID_RESULT, "exit_code": returncode}
+
+
+def _clean_response(raw: Any, body_limit: int) -> dict[str, Any] | None:
+    """Return the runner's response description in the reported shape, or None.
+
+    The runner shares its process with the student's code, so its lines are
+    checked and cut here instead of trusted.
+    """
+    if not isinstance(raw, dict):
+        return None
+    status, body, body_bytes = raw.get("status"), raw.get("body"), raw.get("body_bytes")
+    headers = raw.get("headers")
+    if not isinstance(status, int) or isinstance(status, bool):
+        return None
+    if not isinstance(body, str) or not isinstance(body_bytes, int):
+        return None
+    if not isinstance(headers, dict):
+        return None
+    return {
+        "status": status,
+        "headers": {
+            str(name)[:_HEADER_NAME_CHARS]: str(value)[:_HEADER_VALUE_CHARS]
+            for name, value in list(headers.items())[:_MAX_REPORTED_HEADERS]
+        },
+        "body": body[:body_limit],
+        "body_bytes": body_bytes,
+        "body_truncated": bool(raw.get("body_truncated")) or len(body) > body_limit,
+    }
+
+
+def _not_run(reason: str, **details: Any) -> dict[str, Any]:
+    outcome: dict[str, Any] = {"status": protocol.STATUS_NOT_RUN, "duration_s": 0.0}
+    if reason:
+        outcome["reason"] = reason
+    outcome.update(details)
+    return outcome
+
+
 def _classify(run: CaseRun, mode: str, oom_kills_before: int | None) -> dict[str, Any]:
     if run.killed_for == "timeout":
         return {"status": protocol.STATUS_TIMEOUT}
@@ -309,11 +697,12 @@ def _classify(run: CaseRun, mode: str, oom_kills_before: int | None) -> dict[str
     return {"status": protocol.STATUS_INVALID_RESULT, "exit_code": returncode}
 
 
-def _limit_runner(limits: dict[str, Any]) -> None:
+def _limit_runner(limits: dict[str, Any], cpu_s: int = 0) -> None:
     # Runs in the forked child before exec. The sandbox's cgroup limits are
     # the hard bound; these turn most overruns into a clean MemoryError or
-    # OSError inside the student's code.
-    cpu_s = int(limits["case_time_s"]) + 1
+    # OSError inside the student's code. ``cpu_s`` replaces the per-case
+    # CPU limit when one process runs several cases.
+    cpu_s = cpu_s or int(limits["case_time_s"]) + 1
     resource.setrlimit(resource.RLIMIT_CPU, (cpu_s, cpu_s + 1))
     resource.setrlimit(resource.RLIMIT_AS, (limits["memory_bytes"],) * 2)
     resource.setrlimit(resource.RLIMIT_FSIZE, (limits["file_size_bytes"],) * 2)

@@ -28,27 +28,37 @@ class SandboxConfigurationError(InfrastructureError):
 class HarnessCase:
     """The inputs of one case; expected values never go into the sandbox.
 
-    A function case uses ``args`` and ``kwargs``; a program case ``stdin``.
+    A function case uses ``args`` and ``kwargs``; a program case ``stdin``;
+    an http case ``step``, one request of the script with its capture rules
+    (see ``graders.harness.steps``).
     """
 
     args: Sequence[Any] = ()
     kwargs: Mapping[str, Any] = field(default_factory=dict)
     stdin: str = ""
+    step: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class HarnessInput:
-    """Input of one harness run; ``mode`` is ``"function"`` or ``"program"``."""
+    """Input of one harness run; ``mode`` is a ``MODE_*`` value of the protocol.
+
+    ``app`` names the Flask object of an http run.
+    """
 
     mode: str
     cases: Sequence[HarnessCase]
     function: str = ""
+    app: str = ""
 
     def __post_init__(self) -> None:
-        if self.mode not in (protocol.MODE_FUNCTION, protocol.MODE_PROGRAM):
+        modes = (protocol.MODE_FUNCTION, protocol.MODE_PROGRAM, protocol.MODE_HTTP)
+        if self.mode not in modes:
             raise ValueError(f"unknown harness mode {self.mode!r}")
         if self.mode == protocol.MODE_FUNCTION and not self.function:
             raise ValueError("a function harness input needs a function name")
+        if self.mode == protocol.MODE_HTTP and not self.app:
+            raise ValueError("an http harness input needs the name of the app")
 
 
 @dataclass(frozen=True)

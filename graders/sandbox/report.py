@@ -31,6 +31,7 @@ def build_request(
         "nonce": nonce,
         "mode": harness_input.mode,
         "function": harness_input.function,
+        "app": harness_input.app,
         "source": source,
         "cases": [
             _encode_case(harness_input.mode, case) for case in harness_input.cases
@@ -83,6 +84,8 @@ def parse_report(
 def _encode_case(mode: str, case: Any) -> dict[str, Any]:
     if mode == protocol.MODE_PROGRAM:
         return {"stdin": case.stdin}
+    if mode == protocol.MODE_HTTP:
+        return {"step": dict(case.step)}
     return {
         "args": protocol.encode_value(list(case.args)),
         "kwargs": protocol.encode_value(dict(case.kwargs)),
@@ -122,7 +125,25 @@ def _case_from_raw(raw: dict[str, Any], output_limit: int) -> CaseResult:
         traceback=str(exception.get("traceback", "")),
         stdout=_captured(raw, "stdout", output_limit),
         stderr=_captured(raw, "stderr", output_limit),
+        response=_response(raw.get("response")),
+        not_run_reason=str(raw.get("reason", "")),
+        stopped_at=_optional_int(raw.get("stopped_at")),
+        missing_capture=str(raw.get("capture", "")),
     )
+
+
+def _response(raw: Any) -> dict[str, Any] | None:
+    """Return an http step's response with its fields checked, or None."""
+    if not isinstance(raw, dict):
+        return None
+    headers = raw.get("headers") or {}
+    return {
+        "status": int(raw["status"]),
+        "headers": {str(name): str(value) for name, value in headers.items()},
+        "body": str(raw.get("body", "")),
+        "body_bytes": int(raw.get("body_bytes", 0)),
+        "body_truncated": bool(raw.get("body_truncated", False)),
+    }
 
 
 def _captured(raw: dict[str, Any], name: str, limit: int) -> CapturedText:

@@ -47,7 +47,10 @@ class CaseResult:
 
     ``status`` is one of the ``STATUS_*`` values of ``graders.harness.protocol``.
     ``value`` is the decoded return value of a function case; ``exit_code``
-    the status a program case exited with.
+    the status a program case exited with. An http step that ran has
+    ``response`` (status, reported headers, body text). One that did not run
+    has ``not_run_reason`` with ``stopped_at`` (index of the step that
+    stopped the app) or ``missing_capture`` (the captured value it lacked).
     """
 
     status: str
@@ -60,6 +63,10 @@ class CaseResult:
     traceback: str = ""
     stdout: CapturedText = field(default_factory=CapturedText)
     stderr: CapturedText = field(default_factory=CapturedText)
+    response: dict[str, Any] | None = None
+    not_run_reason: str = ""
+    stopped_at: int | None = None
+    missing_capture: str = ""
 
 
 @dataclass(frozen=True)

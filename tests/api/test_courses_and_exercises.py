@@ -31,6 +31,8 @@ STUDENT_FIELDS = frozenset(
         "options",
         "answer_hint",
         "code",
+        "fields",
+        "figures",
     }
 )
 

@@ -9,6 +9,7 @@ its key makes a test fail.
 from __future__ import annotations
 
 import itertools
+import json
 import math
 import re
 from collections.abc import Callable
@@ -80,6 +81,7 @@ def grade(definition: ExerciseDefinition, variant: Variant, answer: Any) -> Grad
         points=definition.points,
         spec=definition.grading,
         params=variant.params,
+        fields=definition.fields,
     )
     return get_grader(definition.kind).grade(context, answer)
 
@@ -198,6 +200,167 @@ def service_availability(variant: Variant) -> float:
 def availability_answers(variant: Variant) -> list[Any]:
     value = service_availability(variant)
     return [f"{value:.6f}", f"{value * 100:.3f}%", f"{value * 100:.4f} %"]
+
+
+# fault-tolerance: per-student networks
+#
+# Each network is rebuilt here from the links that the statement lists, and
+# every answer is computed with networkx, not with exercises/networks.py.
+
+
+def stated_graph(variant: Variant) -> networkx.Graph:
+    """Rebuild the network from the statement's "The links are ..." line."""
+    text = re.search(r"The links are (.+?)\.\n", variant.statement, re.DOTALL)
+    assert text is not None, "the statement lists no links"
+    graph = networkx.Graph()
+    graph.add_nodes_from(variant.params["net"]["nodes"])
+    graph.add_edges_from(stated_links(" ".join(text.group(1).split())))
+    assert len(graph.edges) == len(variant.params["net"]["edges"])
+    return graph
+
+
+def stated_links(text: str) -> list[tuple[str, str]]:
+    """Read ``r1-r2, r2-r3 and r3-atlas`` as pairs of node names."""
+    links = []
+    for item in re.split(r", | and ", text):
+        left, right = item.split("-")
+        links.append((left, right))
+    return links
+
+
+def chosen_routers(variant: Variant) -> tuple[str, str]:
+    net, ends = variant.params["net"], variant.params["ends"]
+    return net["routers"][ends[0]], net["routers"][ends[1]]
+
+
+def edge_cut(variant: Variant) -> int:
+    return int(
+        networkx.edge_connectivity(stated_graph(variant), *chosen_routers(variant))
+    )
+
+
+def edge_cut_answers(variant: Variant) -> list[Any]:
+    return [str(edge_cut(variant)), edge_cut(variant)]
+
+
+def links_at_ends(variant: Variant) -> list[int]:
+    graph = stated_graph(variant)
+    return sorted(graph.degree(router) for router in chosen_routers(variant))
+
+
+def split_routers(variant: Variant) -> list[str]:
+    """Remove each router in turn and keep those that disconnect the rest."""
+    graph = stated_graph(variant)
+    found = []
+    for router in variant.params["net"]["routers"]:
+        rest = graph.copy()
+        rest.remove_node(router)
+        if not networkx.is_connected(rest):
+            found.append(router)
+    return found
+
+
+def split_router_answers(variant: Variant) -> list[Any]:
+    routers = split_routers(variant)
+    if not routers:
+        return ["none", "None."]
+    return [", ".join(routers), " ".join(reversed(routers)), " and ".join(routers)]
+
+
+def split_routers_plus_one(variant: Variant) -> str:
+    extra = [
+        r for r in variant.params["net"]["routers"] if r not in split_routers(variant)
+    ]
+    return ", ".join([*split_routers(variant), extra[0]])
+
+
+def scenario_links(variant: Variant) -> dict[str, list[tuple[str, str]]]:
+    """Read the failure scenarios from the statement's table."""
+    rows = re.findall(r"^\| ([A-D]) \| (.+?) \|$", variant.statement, re.MULTILINE)
+    assert len(rows) == 4, rows
+    return {letter: stated_links(links) for letter, links in rows}
+
+
+def surviving_scenarios(variant: Variant) -> list[str]:
+    source, target = variant.params["net"]["hosts"]
+    letters = []
+    for letter, failed in scenario_links(variant).items():
+        graph = stated_graph(variant)
+        graph.remove_edges_from(failed)
+        if networkx.has_path(graph, source, target):
+            letters.append(letter)
+    return letters
+
+
+def surviving_answers(variant: Variant) -> list[Any]:
+    letters = surviving_scenarios(variant)
+    if not letters:
+        return ["none", "NONE"]
+    return [", ".join(letters), " ".join(reversed(letters)).lower()]
+
+
+def scenarios_but_one(variant: Variant) -> str:
+    """Return a list that leaves out one surviving scenario, or adds a cut one."""
+    letters = surviving_scenarios(variant)
+    if len(letters) > 1:
+        return ", ".join(letters[1:])
+    cut = [letter for letter in "ABCD" if letter not in letters]
+    return ", ".join([*letters, cut[0]])
+
+
+def more_links_feedback(variant: Variant) -> str:
+    """Name the mistake that the larger count of links at an end matches first.
+
+    When both ends have as many links, the count also matches the mistake
+    of cutting every link of one end, which the grader tries before.
+    """
+    fewer, more = links_at_ends(variant)
+    return "fewer failures are enough here" if fewer == more else "already separates"
+
+
+def link_disjoint(variant: Variant) -> list[Any]:
+    graph = stated_graph(variant)
+    paths = networkx.edge_disjoint_paths(graph, *chosen_routers(variant))
+    return [str(len(list(paths)))]
+
+
+# The kind of each incident in kind-of-failure, found by a phrase of its text.
+INCIDENT_KINDS = {
+    "wears out": "hardware",
+    "power supply": "hardware",
+    "apostrophe": "software bug",
+    "uses up all memory": "software bug",
+    "DNS record": "misconfiguration",
+    "firewall rule": "misconfiguration",
+    "hijacked computers": "attack",
+    "guesses the administrator password": "attack",
+    "excavator": "physical damage",
+    "burst pipe": "physical damage",
+}
+KIND_FEEDBACK = {
+    "hardware": "a component breaking by itself",
+    "software bug": "a mistake in a program's code",
+    "misconfiguration": "a wrong setting made by a person",
+    "attack": "harming the service on purpose",
+    "physical damage": "comes from outside the equipment",
+}
+
+
+def incident_kind(variant: Variant) -> str:
+    kinds = {
+        kind for phrase, kind in INCIDENT_KINDS.items() if phrase in variant.statement
+    }
+    assert len(kinds) == 1, f"no single incident in {variant.statement!r}"
+    return kinds.pop()
+
+
+def incident_answers(variant: Variant) -> list[Any]:
+    kind = incident_kind(variant)
+    return [kind, f" {kind.upper()}. "]
+
+
+def other_kind(variant: Variant) -> str:
+    return next(kind for kind in KIND_FEEDBACK if kind != incident_kind(variant))
 
 
 # dns
@@ -319,6 +482,175 @@ def with_wrong_status(variant: Variant, count: int) -> list[str]:
         if stated_status(option) != right_status(option)
     ]
     return right_status_lines(variant)[0] + sorted(wrong)[:count]
+
+
+# rest-http: answers made of fields
+
+CRUD_OPERATIONS = ("list", "get", "create", "update", "delete")
+
+
+def crud_collection(variant: Variant) -> str:
+    return re.findall(r"at the path\s+`(/\w+)`", variant.statement)[0]
+
+
+def crud_answer(variant: Variant, id_form: str = "{id}") -> dict[str, Any]:
+    """Work out the REST design from the statement and the field labels."""
+    collection = crud_collection(variant)
+    item = f"{collection}/{id_form}"
+    labels = {field["name"]: field["label"] for field in variant.fields}
+    update = "PUT" if labels["update_method"].startswith("Replace") else "PATCH"
+    design = {
+        "list": ("GET", collection, 200),
+        "get": ("GET", item, 200),
+        "create": ("POST", collection, 201),
+        "update": (update, item, 200),
+        "delete": ("DELETE", item, 204),
+    }
+    answer: dict[str, Any] = {}
+    for operation, (method, path, status) in design.items():
+        answer[f"{operation}_method"] = method
+        answer[f"{operation}_path"] = path
+        answer[f"{operation}_status"] = status
+    return answer
+
+
+def crud_answers(variant: Variant) -> list[Any]:
+    as_text = {name: str(value) for name, value in crud_answer(variant, ":id").items()}
+    return [crud_answer(variant), crud_answer(variant, "{task_id}"), as_text]
+
+
+def crud_with(**changes: Any) -> Answer:
+    """Return the reference answer with some fields replaced.
+
+    A value may be a function of the collection path, such as a wrong path.
+    """
+
+    def answer(variant: Variant) -> dict[str, Any]:
+        collection = crud_collection(variant)
+        replaced = {
+            name: value(collection) if callable(value) else value
+            for name, value in changes.items()
+        }
+        return {**crud_answer(variant), **replaced}
+
+    return answer
+
+
+def other_update_method(variant: Variant) -> dict[str, Any]:
+    right = crud_answer(variant)["update_method"]
+    return {
+        **crud_answer(variant),
+        "update_method": "PATCH" if right == "PUT" else "PUT",
+    }
+
+
+def other_update_feedback(variant: Variant) -> str:
+    if crud_answer(variant)["update_method"] == "PATCH":
+        return "To change only one field, use PATCH."
+    return "To replace the whole item with a complete new version, use PUT."
+
+
+# The status code that RFC 9110 gives for each situation, found by a phrase of
+# its field label.
+SITUATION_FIELDS = (
+    "broken_json",
+    "invalid_value",
+    "no_credentials",
+    "not_permitted",
+    "not_found",
+    "wrong_method",
+    "name_taken",
+)
+SITUATION_STATUS = {
+    "not valid JSON": 400,
+    "negative quantity": 422,
+    "without any credentials": 401,
+    "by the viewer": 403,
+    "which does not exist": 404,
+    "/receipt": 405,
+    "taken username": 409,
+}
+
+
+def situation_answer(variant: Variant) -> dict[str, Any]:
+    answer: dict[str, Any] = {}
+    for answer_field in variant.fields:
+        label = answer_field["label"]
+        codes = [code for phrase, code in SITUATION_STATUS.items() if phrase in label]
+        assert len(codes) == 1, f"no single situation in {label!r}"
+        answer[answer_field["name"]] = codes[0]
+    return answer
+
+
+def situation_with(**changes: Any) -> Answer:
+    return lambda variant: {**situation_answer(variant), **changes}
+
+
+def jwt_claims(variant: Variant) -> dict[str, Any]:
+    payload = re.findall(r"^\{\"sub\".*\}$", variant.statement, re.MULTILINE)
+    assert len(payload) == 1
+    claims: dict[str, Any] = json.loads(payload[0])
+    return claims
+
+
+def jwt_request_time(variant: Variant) -> int:
+    return int(re.findall(r"arrives at Unix time (\d+)", variant.statement)[0])
+
+
+def jwt_answer(variant: Variant) -> dict[str, Any]:
+    claims = jwt_claims(variant)
+    expired = jwt_request_time(variant) >= claims["exp"]
+    return {
+        "subject": claims["sub"],
+        "lifetime": (claims["exp"] - claims["iat"]) // 60,
+        "decision": (
+            "reject the token, because it has expired"
+            if expired
+            else "accept the token"
+        ),
+        "readable": "anyone who has a copy of the token",
+        "tampered": "the signature no longer matches, so the API rejects the token",
+        "why_expire": "to limit how long a stolen copy of the token can be used",
+    }
+
+
+def jwt_answers(variant: Variant) -> list[Any]:
+    answer = jwt_answer(variant)
+    return [answer, {**answer, "lifetime": f" {answer['lifetime']}.0 "}]
+
+
+def jwt_with(**changes: Any) -> Answer:
+    return lambda variant: {**jwt_answer(variant), **changes}
+
+
+def jwt_other_decision(variant: Variant) -> dict[str, Any]:
+    answer = jwt_answer(variant)
+    choices = ["accept the token", "reject the token, because it has expired"]
+    choices.remove(answer["decision"])
+    return {**answer, "decision": choices[0]}
+
+
+def jwt_other_decision_feedback(variant: Variant) -> str:
+    if jwt_answer(variant)["decision"] == "accept the token":
+        return "so the token is still valid"
+    return "must not be accepted on or after that time"
+
+
+def retry_counts(variant: Variant) -> dict[str, int]:
+    """Read the starting size and each request's number of copies."""
+    start = int(re.findall(r"holds \*\*(\d+) items", variant.statement)[0])
+    tries = re.findall(
+        r"`(POST|PUT|DELETE) [^`]*`.*?\*\*(\d+)\s+times", variant.statement, re.DOTALL
+    )
+    return {"start": start, **{method: int(count) for method, count in tries}}
+
+
+def retry_answer(variant: Variant) -> list[Any]:
+    counts = retry_counts(variant)
+    # Every POST creates an item, PUT replaces an existing one, and only the
+    # first DELETE removes one.
+    final = counts["start"] + counts["POST"] - 1
+    return [str(final), final]
 
 
 CASES = [
@@ -443,6 +775,157 @@ CASES = [
         ],
     ),
     BankCase(
+        slug="network-link-cut",
+        reference=edge_cut_answers,
+        close=0.0,
+        wrong=[
+            Wrong(lambda v: str(edge_cut(v) - 1), "at least one path still works"),
+            Wrong(lambda v: str(links_at_ends(v)[1]), more_links_feedback),
+            Wrong(
+                lambda v: str(len(v.params["net"]["edges"])),
+                "That is every link in the network.",
+            ),
+            Wrong(constant("two"), "is not a number", Verdict.INVALID_ANSWER),
+        ],
+    ),
+    BankCase(
+        slug="network-cut-routers",
+        reference=split_router_answers,
+        wrong=[
+            Wrong(constant("none"), "only connection between two parts"),
+            Wrong(
+                lambda v: ", ".join(v.params["net"]["routers"]),
+                "Not the expected answer.",
+            ),
+            Wrong(constant("all"), "neighbours stay connected"),
+            Wrong(split_routers_plus_one, "Not the expected answer."),
+        ],
+    ),
+    BankCase(
+        slug="network-failure-scenarios",
+        reference=surviving_answers,
+        wrong=[
+            Wrong(constant("none"), "a path of working links remains"),
+            Wrong(constant("A, B, C, D"), "include every link of some cut"),
+            Wrong(scenarios_but_one, "Not the expected answer."),
+            Wrong(constant(" "), "empty", Verdict.INVALID_ANSWER),
+        ],
+    ),
+    BankCase(
+        slug="network-disjoint-paths",
+        reference=link_disjoint,
+        close=0.0,
+        wrong=[
+            Wrong(lambda v: str(int(link_disjoint(v)[0]) - 1), "One more path fits."),
+            Wrong(
+                lambda v: str(sum(links_at_ends(v))),
+                "not the sum of both",
+            ),
+            Wrong(lambda v: str(int(link_disjoint(v)[0]) + 1), "is not the expected"),
+        ],
+    ),
+    BankCase(
+        slug="shared-cause-failures",
+        reference=lambda v: [
+            sorted(
+                option_id(v, text)
+                for text in (
+                    "bug in the new release",
+                    "firewall rule",
+                    "DDoS",
+                    "A fire",
+                )
+            )
+        ],
+        wrong=[
+            Wrong(
+                lambda v: [
+                    option_id(v, text)
+                    for text in ("bug in the new", "firewall rule", "DDoS", "disk")
+                ],
+                "A disk failure is a hardware fault",
+                Verdict.PARTIAL,
+                2 / 4,
+            ),
+            Wrong(
+                lambda v: [option_id(v, "memory module"), option_id(v, "A fire")],
+                "crashes only the server that contains it",
+            ),
+            Wrong(
+                lambda v: [option_id(v, "power supply"), option_id(v, "unplugs")],
+                "The load balancer sends all",
+            ),
+            Wrong(
+                lambda v: [option["id"] for option in v.options],
+                "4 wrong option(s) chosen",
+            ),
+        ],
+    ),
+    BankCase(
+        slug="dynamic-routing-protocols",
+        reference=lambda v: [
+            sorted(
+                option_id(v, text)
+                for text in (
+                    "OSPF is used inside",
+                    "BGP exchanges routes",
+                    "OSPF routers flood",
+                    "operator's policy",
+                )
+            )
+        ],
+        wrong=[
+            Wrong(
+                lambda v: [
+                    option_id(v, "OSPF is used inside"),
+                    option_id(v, "BGP exchanges routes"),
+                    option_id(v, "Static routes"),
+                ],
+                "A static route stays as typed.",
+                Verdict.PARTIAL,
+                1 / 4,
+            ),
+            Wrong(
+                lambda v: [option_id(v, "use OSPF with each other")],
+                "interior gateway protocol",
+            ),
+            Wrong(
+                lambda v: [option_id(v, "floods every link")],
+                "path-vector protocol",
+            ),
+            Wrong(
+                lambda v: [option_id(v, "no packet is lost")],
+                "and TCP resends them",
+            ),
+            Wrong(
+                lambda v: [option["id"] for option in v.options],
+                "4 wrong option(s) chosen",
+            ),
+        ],
+    ),
+    BankCase(
+        slug="packet-switching-reroute",
+        reference=lambda v: [option_id(v, "sent again by TCP")],
+        wrong=[
+            Wrong(lambda v: option_id(v, "circuit"), "there is no circuit to break"),
+            Wrong(lambda v: option_id(v, "Every packet"), "already arrived"),
+            Wrong(lambda v: option_id(v, "repaired"), "does not hold packets"),
+            Wrong(
+                lambda v: option_id(v, "sending computer"),
+                "only writes the destination address",
+            ),
+        ],
+    ),
+    BankCase(
+        slug="kind-of-failure",
+        reference=incident_answers,
+        wrong=[
+            Wrong(other_kind, lambda v: KIND_FEEDBACK[other_kind(v)]),
+            Wrong(constant("flood"), "Not the expected answer."),
+            Wrong(constant(""), "empty", Verdict.INVALID_ANSWER),
+        ],
+    ),
+    BankCase(
         slug="record-for-purpose",
         reference=record_answers,
         wrong=[
@@ -531,6 +1014,210 @@ CASES = [
             Wrong(constant("4O5"), "Not the expected answer."),
         ],
     ),
+    BankCase(
+        slug="crud-endpoints-design",
+        reference=crud_answers,
+        wrong=[
+            Wrong(
+                crud_with(
+                    create_method="PUT",
+                    create_path=lambda c: f"{c}/{{id}}",
+                    create_status=200,
+                ),
+                "The new item has no id yet",
+                Verdict.PARTIAL,
+                12 / 15,
+            ),
+            Wrong(
+                crud_with(delete_status=200),
+                "204 No Content says exactly that.",
+                Verdict.PARTIAL,
+                14 / 15,
+            ),
+            Wrong(
+                other_update_method,
+                other_update_feedback,
+                Verdict.PARTIAL,
+                14 / 15,
+            ),
+            Wrong(
+                crud_with(
+                    create_path=lambda c: f"{c}/create", list_path=lambda c: c[:-1]
+                ),
+                "leave verbs such as create out of it",
+                Verdict.PARTIAL,
+                13 / 15,
+            ),
+            Wrong(
+                crud_with(delete_path=lambda c: c, get_method="POST", list_status=""),
+                "DELETE on the collection path would ask to delete every item",
+                Verdict.PARTIAL,
+                12 / 15,
+            ),
+            Wrong(
+                crud_with(list_status="two hundred"),
+                "is not a number",
+                Verdict.PARTIAL,
+                14 / 15,
+            ),
+            Wrong(constant({}), "fills in no field", Verdict.INVALID_ANSWER),
+        ],
+    ),
+    BankCase(
+        slug="status-code-per-situation",
+        reference=lambda v: [
+            situation_answer(v),
+            {k: str(c) for k, c in situation_answer(v).items()},
+        ],
+        wrong=[
+            Wrong(
+                situation_with(no_credentials=403),
+                "the server does not know who is asking",
+                Verdict.PARTIAL,
+                6 / 7,
+            ),
+            Wrong(
+                situation_with(not_permitted=401),
+                "The token is valid",
+                Verdict.PARTIAL,
+                6 / 7,
+            ),
+            Wrong(
+                situation_with(broken_json=422, invalid_value=400),
+                "A body that is not even valid JSON is a syntax error",
+                Verdict.PARTIAL,
+                5 / 7,
+            ),
+            Wrong(
+                situation_with(name_taken=422, wrong_method=404),
+                "clashes with the current state of the server",
+                Verdict.PARTIAL,
+                5 / 7,
+            ),
+            Wrong(
+                situation_with(not_found=410),
+                "This order never existed",
+                Verdict.PARTIAL,
+                6 / 7,
+            ),
+            Wrong(
+                constant({name: 200 for name in SITUATION_FIELDS}),
+                "0 of 7 fields correct.",
+            ),
+        ],
+    ),
+    BankCase(
+        slug="jwt-claims-and-expiry",
+        reference=jwt_answers,
+        wrong=[
+            Wrong(
+                lambda v: {**jwt_answer(v), "lifetime": jwt_answer(v)["lifetime"] * 60},
+                "That is in seconds.",
+                Verdict.PARTIAL,
+                5 / 6,
+            ),
+            Wrong(
+                jwt_other_decision, jwt_other_decision_feedback, Verdict.PARTIAL, 5 / 6
+            ),
+            Wrong(
+                jwt_with(readable="nobody, because the payload is encrypted"),
+                "A signed JWT is not encrypted.",
+                Verdict.PARTIAL,
+                5 / 6,
+            ),
+            Wrong(
+                jwt_with(
+                    tampered="the API accepts the token until it expires",
+                    why_expire="because HTTPS rejects tokens older than an hour",
+                ),
+                "The API checks the signature on every request.",
+                Verdict.PARTIAL,
+                4 / 6,
+            ),
+            Wrong(
+                lambda v: {**jwt_answer(v), "subject": jwt_claims(v)["role"]},
+                "That is the role claim.",
+                Verdict.PARTIAL,
+                5 / 6,
+            ),
+            Wrong(
+                lambda v: {**jwt_answer(v), "subject": jwt_claims(v)["sub"].upper()},
+                "Not the expected answer.",
+                Verdict.PARTIAL,
+                5 / 6,
+            ),
+        ],
+    ),
+    BankCase(
+        slug="send-bearer-token",
+        reference=lambda v: [option_id(v, "Authorization: Bearer")],
+        wrong=[
+            Wrong(lambda v: option_id(v, "Basic"), "user name and a password"),
+            Wrong(lambda v: option_id(v, "?access_token="), "server logs"),
+            Wrong(lambda v: option_id(v, "WWW-Authenticate"), "is a response header"),
+            Wrong(lambda v: option_id(v, "`Authentication"), "no Authentication"),
+            Wrong(lambda v: option_id(v, "JSON body"), "has no defined meaning"),
+        ],
+    ),
+    BankCase(
+        slug="what-https-adds",
+        reference=constant(
+            [["confidentiality", "integrity", "path_hidden", "server_authentication"]]
+        ),
+        wrong=[
+            Wrong(
+                constant(["confidentiality", "integrity", "server_authentication"]),
+                "3 of 4 correct options chosen.",
+                Verdict.PARTIAL,
+                3 / 4,
+            ),
+            Wrong(
+                constant(["confidentiality", "integrity", "host_hidden"]),
+                "Server Name Indication",
+                Verdict.PARTIAL,
+                1 / 4,
+            ),
+            Wrong(constant(["client_authentication"]), "authenticates only the server"),
+            Wrong(constant(["stolen_token"]), "only in transit"),
+            Wrong(
+                constant(["valid_input", "integrity"]), "says nothing about the content"
+            ),
+            Wrong(
+                lambda v: [option["id"] for option in v.options],
+                "4 wrong option(s) chosen",
+            ),
+        ],
+    ),
+    BankCase(
+        slug="retries-and-idempotency",
+        reference=retry_answer,
+        close=0.0,
+        wrong=[
+            Wrong(lambda v: retry_counts(v)["start"], "POST is not idempotent."),
+            Wrong(
+                lambda v: (
+                    retry_counts(v)["start"]
+                    + retry_counts(v)["POST"]
+                    - retry_counts(v)["DELETE"]
+                ),
+                "DELETE is idempotent.",
+            ),
+            Wrong(
+                lambda v: (
+                    retry_counts(v)["start"]
+                    + retry_counts(v)["POST"]
+                    + retry_counts(v)["PUT"]
+                    - 1
+                ),
+                "It creates no new item.",
+            ),
+            Wrong(
+                lambda v: retry_counts(v)["start"] + retry_counts(v)["POST"],
+                "The DELETE removed one item",
+            ),
+            Wrong(constant("about 30"), "is not a number", Verdict.INVALID_ANSWER),
+        ],
+    ),
 ]
 CASES_BY_SLUG = {case.slug: case for case in CASES}
 
@@ -570,13 +1257,19 @@ def test_bank_loads_every_exercise() -> None:
     assert len(BANK) >= 11
 
 
-CODE_KINDS = {"python_function", "python_program"}
+CODE_KINDS = {"python_function", "python_program", "python_flask_api"}
 
 
 def test_bank_every_exercise_has_a_case() -> None:
-    # Code exercises have their own table in test_code_exercises.py.
+    # Code exercises have their own tables in test_code_exercises.py and
+    # test_flask_api_exercises.py. Answer exercises may also sit in the
+    # tables of the modules imported here.
+    from tests.bank import test_dns_bank, test_more_bank
+
+    tables = [CASES, test_more_bank.CASES, test_dns_bank.CASES]
+    covered = {case.slug for table in tables for case in table}
     answer_slugs = {slug for slug, item in BANK.items() if item.kind not in CODE_KINDS}
-    assert answer_slugs == set(CASES_BY_SLUG)
+    assert answer_slugs == covered
 
 
 @pytest.mark.parametrize("case", CASES, ids=case_ids(CASES))

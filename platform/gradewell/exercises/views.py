@@ -5,21 +5,56 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.parsers import BaseParser
+from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
+from gradewell.exercises.authoring_views import ExerciseAuthoringMixin
 from gradewell.exercises.filters import ExerciseFilter
 from gradewell.exercises.models import Exercise
 from gradewell.exercises.serializers import (
     ExerciseStudentSerializer,
     ExerciseTeacherSerializer,
 )
-from gradewell.exercises.services import seed_for, variant_for
+from gradewell.exercises.services import figure_for, seed_for, variant_for
+
+# A browser may open a figure's SVG directly, as a page. This policy stops the
+# page from loading or running anything, even if a drawing were ever wrong.
+FIGURE_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'"
 
 
-class ExerciseViewSet(viewsets.ReadOnlyModelViewSet):
+class JsonErrorsNegotiation(BaseContentNegotiation):
+    """Pick the first renderer, whatever media type the Accept header requests.
+
+    A figure succeeds as SVG, which the view writes itself, and fails with the
+    API's JSON error. So ``Accept: image/svg+xml`` must not turn a request into
+    406 Not Acceptable before the view runs.
+    """
+
+    def select_parser(
+        self, request: Request, parsers: list[BaseParser]
+    ) -> BaseParser | None:
+        return parsers[0] if parsers else None
+
+    def select_renderer(
+        self,
+        request: Request,
+        renderers: list[BaseRenderer],
+        format_suffix: str | None = None,
+    ) -> tuple[BaseRenderer, str]:
+        return renderers[0], renderers[0].media_type
+
+
+class ExerciseViewSet(ExerciseAuthoringMixin, viewsets.ReadOnlyModelViewSet):
     lookup_field = "slug"
     filterset_class = ExerciseFilter
 
@@ -48,6 +83,33 @@ class ExerciseViewSet(viewsets.ReadOnlyModelViewSet):
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return Response(self._serialize(self.get_object()).data)
+
+    @extend_schema(
+        operation_id="exercises_figure_retrieve",
+        responses={
+            (200, "image/svg+xml"): OpenApiResponse(
+                OpenApiTypes.STR, description="The figure drawn for your variant."
+            ),
+            404: OpenApiResponse(description="No such exercise or figure."),
+        },
+    )
+    @action(
+        detail=True,
+        url_path=r"figures/(?P<name>[a-z0-9]+(?:-[a-z0-9]+)*)\.svg",
+        url_name="figure",
+        content_negotiation_class=JsonErrorsNegotiation,
+    )
+    def figure(self, request: Request, slug: str, name: str) -> HttpResponse:
+        """Draw figure ``name`` of the caller's own variant as SVG."""
+        exercise = self.get_object()
+        svg = figure_for(exercise, seed_for(request.user, exercise), name)
+        if svg is None:
+            raise NotFound(f"Exercise {exercise.slug} has no figure named {name}.")
+        response = HttpResponse(svg, content_type="image/svg+xml")
+        response["Content-Security-Policy"] = FIGURE_SECURITY_POLICY
+        # The picture belongs to one student, so shared caches must not keep it.
+        response["Cache-Control"] = "private, no-cache"
+        return response
 
     def _serialize(self, data: Any, many: bool = False) -> BaseSerializer:
         exercises = data if many else [data]
