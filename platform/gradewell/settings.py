@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "gradewell.submissions",
     "gradewell.audit",
     "gradewell.gradebook",
+    "gradewell.analytics",
 ]
 
 MIDDLEWARE = [
@@ -150,9 +151,8 @@ PASSWORD_HASHERS = env_list(
 
 CACHES = {
     "default": {
-        # NOTE: this wrapper returns the default for a cached falsy value (0,
-        # "", []); nothing here caches one on purpose, but check before
-        # caching such values.
+        # NOTE: this wrapper returns the default for a cached falsy value such
+        # as 0, "" or []. Nothing here caches one yet, so check before adding.
         "BACKEND": "django_prometheus.cache.backends.locmem.LocMemCache",
         "LOCATION": "gradewell",
     }
