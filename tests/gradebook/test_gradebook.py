@@ -278,3 +278,15 @@ def test_query_count_does_not_grow(teacher: User, course: Course) -> None:
     assert large == small
     assert len(body["rows"]) == 202
     assert row_of(body, "bulk-student-7")["total"] == "20.00"
+
+
+def test_override_replaces_counted_score(
+    teacher: User, student: User, course: Course, week: Assignment
+) -> None:
+    submission = graded(student, week, SPEEDUP, "4", late=True)
+    Submission.objects.filter(pk=submission.pk).update(override_score=Decimal("9"))
+
+    row = row_of(gradebook(client_for(teacher), course), "student")
+
+    assert row["cells"][f"{week.pk}:{SPEEDUP}"]["score"] == "9.00"
+    assert row["total"] == "9.00"
