@@ -26,6 +26,7 @@ DEFAULTS: dict[str, Any] = {
         "default": "grading",
         "python_function": "sandbox",
         "python_program": "sandbox",
+        "python_flask_api": "sandbox",
     },
     # Seconds a grading may run before Celery raises SoftTimeLimitExceeded,
     # and before the worker process is killed.
@@ -41,6 +42,13 @@ DEFAULTS: dict[str, Any] = {
     "STALE_RUNNING_MARGIN_SECONDS": 60,
     # ...at most this many times, then marked as an error.
     "MAX_REQUEUES": 3,
+    # Bearer token that /metrics requires when not empty, and the client
+    # addresses or networks that may read it at all.
+    "METRICS_TOKEN": "",
+    "METRICS_ALLOWED_IPS": ["127.0.0.1", "::1"],
+    # Seconds a broker probe (for /readyz and the queue depth metric) may
+    # wait to connect or for a reply.
+    "BROKER_PROBE_TIMEOUT": 2.0,
 }
 
 
