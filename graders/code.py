@@ -153,12 +153,12 @@ class CodeGrader:
             outcomes = [_whole_run_outcome(result, context)] * len(cases)
         elif report.status == protocol.REPORT_SYNTAX_ERROR:
             return _syntax_error(context, result)
-        elif report.status != protocol.REPORT_OK:
-            raise InfrastructureError(f"sandbox harness failed: {report.error}")
-        elif len(report.cases) != len(cases):
-            raise InfrastructureError(
-                f"sandbox harness reported {len(report.cases)} cases for {len(cases)}"
-            )
+        elif report.status != protocol.REPORT_OK or len(report.cases) != len(cases):
+            # The sandbox ran, so a broken report comes from the only untrusted
+            # code in it: the student's, which signalled or damaged the
+            # harness. It is the answer's failure, not the platform's.
+            problem = report.error or f"{len(report.cases)} results for {len(cases)}"
+            outcomes = [_disrupted_outcome(result, context, problem)] * len(cases)
         else:
             outcomes = report.cases
 
@@ -218,7 +218,11 @@ class CodeGrader:
             # own process, so it is the answer's failure, never the platform's.
             return Verdict.RUNTIME_ERROR, "the program ended without reporting a result"
 
-        difference = self.compare(context, case, outcome)
+        try:
+            difference = self.compare(context, case, outcome)
+        except (ArithmeticError, ValueError, TypeError, RecursionError) as error:
+            # Values such as 10**400 cannot become floats; the answer is wrong.
+            return Verdict.WRONG_ANSWER, f"the result cannot be compared: {error}"
         if difference is None:
             return Verdict.PASSED, ""
         return Verdict.WRONG_ANSWER, _difference_message(case, difference)
@@ -275,16 +279,35 @@ def _whole_run_outcome(result: SandboxResult, context: GradingContext) -> CaseRe
         return CaseResult(status=protocol.STATUS_MEMORY)
     if result.killed_for_output:
         return CaseResult(status=protocol.STATUS_OUTPUT_LIMIT)
-    logger.error(
-        "code run without report submission_id=%s exercise=%s problem=%s "
+    return _disrupted_outcome(result, context, result.report_problem)
+
+
+def _disrupted_outcome(
+    result: SandboxResult, context: GradingContext, problem: str
+) -> CaseResult:
+    """Return the runtime-error outcome of a run whose harness report was lost.
+
+    The container ran to its end, so only the student's code could have
+    killed, signalled or confused the harness. Charging it to the
+    platform would retry it and hand the attempt back every time.
+    """
+    logger.warning(
+        "code run without usable report submission_id=%s exercise=%s problem=%s "
         "exit_code=%s stderr=%r",
         context.submission_id,
         context.slug,
-        result.report_problem,
+        problem,
         result.exit_code,
         result.stderr.text[-2000:],
     )
-    raise InfrastructureError(f"sandbox returned no report: {result.report_problem}")
+    return CaseResult(
+        status=protocol.STATUS_EXCEPTION,
+        exception_type="HarnessDisrupted",
+        exception_message=(
+            "your program stopped the grading harness from reporting results "
+            "(for example by signalling it or changing its files)"
+        ),
+    )
 
 
 def _difference_message(case: CodeCase, difference: Difference) -> str:

@@ -203,6 +203,10 @@ class CaseRun:
 
 
 def main() -> int:
+    # As PID 1 in a container only signals with a handler reach this process,
+    # and Python installs one for SIGINT; ignoring it keeps student code from
+    # stopping the supervisor that way.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _set_process_flag(_PR_SET_DUMPABLE, 0)
     _set_process_flag(_PR_SET_CHILD_SUBREAPER, 1)
     raw = sys.stdin.buffer.read()

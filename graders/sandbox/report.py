@@ -67,8 +67,8 @@ def parse_report(
         return None, "the harness wrote no report"
     try:
         raw = protocol.loads(data)
-    except ValueError as error:
-        return None, f"the harness report is not valid JSON: {error}"
+    except (ValueError, RecursionError) as error:
+        return None, f"the harness report is not valid JSON: {error!r}"
     if not isinstance(raw, dict):
         return None, "the harness report is not a JSON object"
     if raw.get("nonce") != nonce:
@@ -76,7 +76,14 @@ def parse_report(
 
     try:
         report = _report_from_raw(raw, limits.output_bytes)
-    except (TypeError, ValueError, KeyError, AttributeError) as error:
+    except (
+        TypeError,
+        ValueError,
+        KeyError,
+        AttributeError,
+        ArithmeticError,
+        RecursionError,
+    ) as error:
         return None, f"the harness report is malformed: {error!r}"
     return report, ""
 

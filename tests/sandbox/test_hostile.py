@@ -271,6 +271,50 @@ def test_forged_runner_result_is_only_a_return_value(grade_then_check: Grade) ->
     assert result.verdict == Verdict.RUNTIME_ERROR
 
 
+@pytest.mark.parametrize(
+    "attack",
+    [
+        "os.kill(os.getppid(), signal.SIGINT)\n",
+        "os.chmod('/sandbox', 0o500)\n",
+        'os.write(fd, b\'{"status": "exit", "exit_code": "abc"}\')\nos._exit(0)\n',
+        "os.write(fd, b'[' * 50000 + b']' * 50000)\nos._exit(0)\n",
+        'os.write(fd, b\'{"status": "exception", "exit_code": 1e400}\')\nos._exit(0)\n',
+    ],
+    ids=["sigint", "chmod", "bad-field", "deep-json", "huge-number"],
+)
+def test_disrupting_the_harness_is_students_error(
+    grade_then_check: Grade,
+    backend: str,
+    local_sandbox_method: str,
+    attack: str,
+) -> None:
+    skip_unless_local_method(backend, local_sandbox_method, METHOD_BWRAP, "unshare")
+    source = (
+        "import os, signal\n"
+        "fd = int(os.environ.get('GRADEWELL_FDS', '0,1').split(',')[1])\n"
+        "try:\n"
+        + "".join(f"    {line}\n" for line in attack.splitlines())
+        + "except OSError:\n"
+        "    pass\n"
+        "def answer():\n"
+        "    return 42\n"
+    )
+
+    result = grade_then_check("python_function", FUNCTION_SPEC, source)
+
+    # Never an infrastructure error, which would be retried and refunded.
+    assert result.verdict in (Verdict.RUNTIME_ERROR, Verdict.PASSED)
+
+
+def test_unconvertible_return_is_wrong_answer(grade_then_check: Grade) -> None:
+    spec = {**FUNCTION_SPEC, "cases": [{"args": [], "expected": 1.5}]}
+    source = "def answer():\n    return 10 ** 400\n"
+
+    result = grade_then_check("python_function", spec, source)
+
+    assert result.verdict == Verdict.WRONG_ANSWER
+
+
 def test_long_lines_nul_and_unicode_in_output(grade_then_check: Grade) -> None:
     line = "é✓𝔘\u202e\u0301" * 2000
     spec = {
