@@ -68,6 +68,9 @@ class SandboxStatus:
     backend: str
     available: bool
     detail: str
+    # False only when no engine answers at all; an engine that answers with
+    # a missing or stale image is reachable but not available.
+    reachable: bool = True
 
 
 class Sandbox(abc.ABC):

@@ -130,7 +130,9 @@ class DockerSandbox(Sandbox):
             detail = f"image {self.image} not found; run docker/sandbox/build.sh"
             return SandboxStatus(self.name, False, detail)
         except _ENGINE_ERRORS as error:
-            return SandboxStatus(self.name, False, f"engine not reachable: {error}")
+            return SandboxStatus(
+                self.name, False, f"engine not reachable: {error}", reachable=False
+            )
         labels = (image.get("Config") or {}).get("Labels") or {}
         if labels.get(LABEL_HARNESS_HASH) != harness_sha256():
             detail = (

@@ -47,6 +47,11 @@ def get_sandbox() -> Sandbox:
         status = docker_sandbox.check_available()
         if status.available:
             return docker_sandbox
+        if status.reachable:
+            # An engine that answers with a missing or stale image is a fault
+            # to fix, not a reason to run students' code in a weaker sandbox.
+            logger.error("sandbox docker engine unusable detail=%s", status.detail)
+            raise SandboxUnavailableError(status.detail)
         logger.info("sandbox auto selection docker_unavailable=%s", status.detail)
         if _require_docker():
             raise SandboxUnavailableError(

@@ -15,8 +15,9 @@ DEFAULTS: dict[str, Any] = {
     "SELF_SIGNUP": True,
     # Worker processes per Celery worker started by `make run`.
     "WORKER_CONCURRENCY": 2,
-    # Longest answer accepted, in characters (code included).
-    "MAX_ANSWER_CHARS": 64 * 1024,
+    # Largest answer accepted, in bytes of UTF-8 (code included): the same
+    # measure the code graders apply to source, so both limits agree.
+    "MAX_ANSWER_BYTES": 64 * 1024,
     # Longest Idempotency-Key header accepted, in characters.
     "MAX_IDEMPOTENCY_KEY_CHARS": 255,
     # Celery queue for each exercise kind; kinds not listed use "default".

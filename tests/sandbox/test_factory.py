@@ -18,7 +18,9 @@ from graders.sandbox.local_backend import LocalSandbox
 @pytest.fixture
 def docker_down(monkeypatch: pytest.MonkeyPatch) -> None:
     def unavailable(self: DockerSandbox) -> SandboxStatus:
-        return SandboxStatus("docker", False, "engine not reachable: test")
+        return SandboxStatus(
+            "docker", False, "engine not reachable: test", reachable=False
+        )
 
     monkeypatch.setattr(DockerSandbox, "check_available", unavailable)
 
@@ -104,3 +106,14 @@ def test_status_reports_unavailable_required_docker(
 
     assert status.available is False
     assert "REQUIRE_DOCKER" in status.detail
+
+
+def test_auto_refuses_stale_image(monkeypatch: pytest.MonkeyPatch) -> None:
+    def stale(self: DockerSandbox) -> SandboxStatus:
+        return SandboxStatus("docker", False, "image contains another harness")
+
+    monkeypatch.setattr(DockerSandbox, "check_available", stale)
+    monkeypatch.setenv("GRADEWELL_SANDBOX_BACKEND", "auto")
+
+    with pytest.raises(SandboxUnavailableError, match="another harness"):
+        get_sandbox()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -154,7 +155,7 @@ def check_attempts(
         )
 
 
-def check_answer(exercise: Exercise, answer: Any, max_chars: int) -> None:
+def check_answer(exercise: Exercise, answer: Any, max_bytes: int) -> None:
     """Reject an answer of the wrong shape before anything is stored.
 
     Wrong JSON types, text that cannot be stored (NUL characters, lone
@@ -176,10 +177,11 @@ def check_answer(exercise: Exercise, answer: Any, max_chars: int) -> None:
                 code="invalid_answer",
                 field="answer",
             )
-    size = len(answer) if isinstance(answer, str) else len(str(answer))
-    if size > max_chars:
+    text = answer if isinstance(answer, str) else json.dumps(answer)
+    size = len(text.encode("utf-8"))
+    if size > max_bytes:
         raise ApiError(
-            f"answer is {size} characters long; the limit is {max_chars}.",
+            f"answer is {size} bytes long in UTF-8; the limit is {max_bytes}.",
             code="answer_too_long",
             field="answer",
         )

@@ -66,7 +66,7 @@ def do_submit(
             code="exercise_retired",
             field="exercise",
         )
-    policies.check_answer(exercise, answer, gradewell_setting("MAX_ANSWER_CHARS"))
+    policies.check_answer(exercise, answer, gradewell_setting("MAX_ANSWER_BYTES"))
     assignment, is_preview = policies.check_assignment(user, exercise, assignment_id)
     seed = seed_for(user, exercise)
 
