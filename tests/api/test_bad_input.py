@@ -183,3 +183,15 @@ def test_unknown_api_path_is_json_404(student_client: APIClient, path: str) -> N
 
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
+
+
+def test_answer_limit_counts_utf8_bytes(
+    student_client: APIClient, assignment: Assignment
+) -> None:
+    answer = "é" * 33_000  # 33,000 characters, 66,000 bytes
+
+    response = post(student_client, {"exercise": SLUG, "answer": answer})
+
+    assert response.status_code == 400
+    assert "bytes" in response.json()["error"]["message"]
+    assert Submission.objects.count() == 0
