@@ -1,8 +1,8 @@
 """Django settings for Gradewell.
 
-Every value that differs between machines comes from an environment variable
-(listed with its meaning in ``.env.example``); the defaults suit development
-on a fresh clone: SQLite under ``var/`` and a SQLite-backed Celery broker.
+Every value that differs between machines comes from an environment variable,
+listed with its meaning in ``.env.example``. The defaults suit development on
+a fresh clone: SQLite under ``var/`` and a SQLite-backed Celery broker.
 """
 
 from __future__ import annotations
@@ -263,8 +263,8 @@ CELERY_BEAT_SCHEDULE = {
 
 # Gradewell -------------------------------------------------------------------
 
-# Defaults live in gradewell.conf; this dictionary holds what this deployment
-# changes, and tests override it with override_settings(GRADEWELL=...).
+# Defaults live in gradewell.conf. This dictionary contains what this
+# deployment changes, and tests override it with override_settings.
 GRADEWELL = {
     "SELF_SIGNUP": env_bool("GRADEWELL_SELF_SIGNUP", default=True),
     "WORKER_CONCURRENCY": env_int("GRADEWELL_WORKER_CONCURRENCY", 2, minimum=1),

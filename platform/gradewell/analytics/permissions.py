@@ -1,4 +1,4 @@
-"""Who may read a course's analytics.
+"""Access rules for a course's analytics.
 
 A course the caller does not belong to is a 404, so its existence does not
 leak. A student of the course who requests teacher-only analytics gets 403.
