@@ -300,6 +300,8 @@ def _disrupted_outcome(
         result.exit_code,
         result.stderr.text[-2000:],
     )
+    # Operators still count these: a sudden rise can also mean a harness bug.
+    events.notify_run_failed(result.backend, "bad_report")
     return CaseResult(
         status=protocol.STATUS_EXCEPTION,
         exception_type="HarnessDisrupted",

@@ -12,7 +12,7 @@ from django.test import Client, override_settings
 from prometheus_client.parser import text_string_to_metric_families
 from rest_framework.test import APIClient
 
-from graders.base import GradingContext, InfrastructureError, Verdict
+from graders.base import GradingContext, Verdict
 from graders.code import PythonFunctionGrader
 from graders.harness import protocol
 from graders.sandbox import (
@@ -235,10 +235,11 @@ def test_sandbox_missing_report_is_counted(monkeypatch: pytest.MonkeyPatch) -> N
     labels = {"backend": "fake", "reason": "bad_report"}
     before = sample(scrape(), name, **labels)
 
-    with pytest.raises(InfrastructureError):
-        grade_with(FakeSandbox(with_report=False), monkeypatch)
+    verdict = grade_with(FakeSandbox(with_report=False), monkeypatch)
     after = sample(scrape(), name, **labels)
 
+    # The student's run lost its report: their error, but still counted.
+    assert verdict == "runtime_error"
     assert after == before + 1
 
 
