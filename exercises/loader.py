@@ -61,6 +61,9 @@ PARAMETER_KEYS = {
     ),
 }
 CHOICE_KINDS = {"single_choice", "multiple_choice"}
+# The largest score an exercise may carry; the database stores 8 digits
+# with 2 after the point.
+MAX_POINTS = 999_999
 CODE_MODES = {"python_function": "function", "python_program": "program"}
 
 
@@ -160,8 +163,13 @@ def validate_data(data: dict[str, Any], statement_problem: str | None) -> list[s
         problems.append(
             f"slug: {slug!r} must be lowercase letters, digits and single hyphens"
         )
-    if "title" in data and (not isinstance(data["title"], str) or not data["title"]):
-        problems.append("title: must be a non-empty string")
+    title = data.get("title")
+    if "title" in data and (
+        not isinstance(title, str) or not title.strip() or len(title) > 200
+    ):
+        problems.append("title: must be non-empty text of at most 200 characters")
+    if isinstance(data.get("slug"), str) and len(data["slug"]) > 100:
+        problems.append("slug: must be at most 100 characters")
     if "topic" in data and (
         not isinstance(data["topic"], str) or data["topic"] not in TOPICS
     ):
@@ -173,10 +181,10 @@ def validate_data(data: dict[str, Any], statement_problem: str | None) -> list[s
             f"kind: {data['kind']!r} is not one of {', '.join(known_kinds())}"
         )
     points = data.get("points")
-    if "points" in data and (
-        isinstance(points, bool) or not isinstance(points, int | float) or points <= 0
-    ):
-        problems.append(f"points: {points!r} must be a positive number")
+    if "points" in data and (not _is_number(points) or not 0 < points <= MAX_POINTS):
+        problems.append(
+            f"points: {points!r} must be a positive number up to {MAX_POINTS}"
+        )
     if "grading" in data and not isinstance(data["grading"], dict):
         problems.append("grading: must be a mapping")
 
@@ -464,7 +472,10 @@ def _validate_choice_keys(data: dict[str, Any]) -> Iterable[str]:
 
 
 def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+    """True for a finite int or float; YAML's .inf and JSON's 1e999 are not."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    return math.isfinite(value)
 
 
 def _relative(path: Path, root: Path) -> str:

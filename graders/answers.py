@@ -23,6 +23,14 @@ from graders.registry import register
 MAX_TEXT_ANSWER = 2000
 
 
+def _unknown_keys(spec: dict[str, Any], allowed: set[str]) -> list[str]:
+    """Name keys a grader does not read, so a misspelt one is never ignored."""
+    return [
+        f"{key}: unknown key (known keys: {', '.join(sorted(allowed))})"
+        for key in sorted(set(spec) - allowed)
+    ]
+
+
 def _feedback_map(spec: dict[str, Any]) -> Iterable[str]:
     feedback = spec.get("feedback", {})
     if not isinstance(feedback, dict) or not all(
@@ -73,6 +81,7 @@ class SingleChoiceGrader:
         problems = list(_feedback_map(spec))
         if not isinstance(spec.get("correct"), str):
             problems.insert(0, "correct: must be the id of the correct option")
+        problems.extend(_unknown_keys(spec, {"correct", "feedback"}))
         return problems
 
     def answer_error(self, answer: Any) -> str | None:
@@ -112,6 +121,7 @@ class MultipleChoiceGrader:
             problems.insert(0, "correct: must be a non-empty list of option ids")
         elif len(set(correct)) != len(correct):
             problems.insert(0, "correct: lists an option twice")
+        problems.extend(_unknown_keys(spec, {"correct", "feedback"}))
         return problems
 
     def answer_error(self, answer: Any) -> str | None:
@@ -179,6 +189,9 @@ class NumericGrader:
         if not isinstance(spec.get("allow_percent", False), bool):
             problems.append("allow_percent: must be true or false")
         problems.extend(_validate_mistakes(spec.get("mistakes", [])))
+        problems.extend(
+            _unknown_keys(spec, {"answer", "tolerance", "allow_percent", "mistakes"})
+        )
         return problems
 
     def answer_error(self, answer: Any) -> str | None:
@@ -253,6 +266,9 @@ class ShortTextGrader:
             isinstance(k, str) and isinstance(v, str) for k, v in mistakes.items()
         ):
             problems.append("mistakes: must map wrong answers to feedback messages")
+        problems.extend(
+            _unknown_keys(spec, {"accept", "patterns", "case_sensitive", "mistakes"})
+        )
         return problems
 
     def answer_error(self, answer: Any) -> str | None:

@@ -16,6 +16,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from exercises.variants import render
 from graders.base import (
     Check,
     GradeResult,
@@ -144,7 +145,7 @@ def _assemble(
         if verdict != Verdict.PASSED:
             message += f": {problem}"
             if step.feedback:
-                message += f"\n{step.feedback}"
+                message += "\n" + _render_feedback(step.feedback, context.params)
         if outcome.response is not None:
             rules = step.request.get("capture", {})
             captures.update(steps.capture_values(rules, outcome.response))
@@ -396,3 +397,11 @@ def _difference_text(where: str, expected: str, actual: str) -> str:
 
 def _has_key(body: Any, key: str) -> bool:
     return isinstance(body, Mapping) and key in body
+
+
+def _render_feedback(text: str, params: dict[str, Any]) -> str:
+    """Fill the variant's values into a step's feedback, as in the statement."""
+    try:
+        return render(text, params)
+    except (KeyError, ValueError, TypeError):
+        return text

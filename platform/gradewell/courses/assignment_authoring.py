@@ -154,6 +154,10 @@ class AssignmentCopyView(generics.GenericAPIView):
             Assignment.objects.for_user(request.user), pk=assignment_id
         )
         require_teacher(request.user, source.course_id)
+        if not isinstance(request.data, dict):
+            raise serializers.ValidationError(
+                'The body must be a JSON object, such as {"course": 3}.'
+            )
         target_id = request.data.get("course", source.course_id)
         if not isinstance(target_id, int):
             raise serializers.ValidationError({"course": "must be a course id."})

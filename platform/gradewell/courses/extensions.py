@@ -6,11 +6,13 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import QuerySet
+from django.http import Http404
 from rest_framework import generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from gradewell.accounts.models import User
+from gradewell.api.filters import MAX_ID
 from gradewell.audit import services as audit
 from gradewell.courses.models import Assignment, EnrollmentRole, Extension
 from gradewell.courses.permissions import require_teacher
@@ -81,15 +83,17 @@ class AssignmentExtensionsView(generics.ListCreateAPIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         with transaction.atomic():
+            # A second grant for the same student changes only the fields it
+            # names, so adding attempts keeps an earlier due date.
+            given = {
+                field: data[field]
+                for field in ("due_at", "extra_attempts", "reason")
+                if field in request.data
+            }
             extension, created = Extension.objects.update_or_create(
                 assignment=assignment,
                 student=data["student"],
-                defaults={
-                    "due_at": data.get("due_at"),
-                    "extra_attempts": data.get("extra_attempts", 0),
-                    "reason": data.get("reason", ""),
-                    "granted_by": request.user,
-                },
+                defaults={**given, "granted_by": request.user},
             )
             audit.record(
                 "extension_granted",
@@ -116,9 +120,10 @@ class AssignmentExtensionDetailView(generics.DestroyAPIView):
             Assignment.objects.select_related("course"), pk=self.kwargs["assignment_id"]
         )
         require_teacher(self.request.user, assignment.course_id)
-        return generics.get_object_or_404(
-            assignment.extensions, student_id=self.kwargs["student_id"]
-        )
+        student_id = self.kwargs["student_id"]
+        if student_id > MAX_ID:
+            raise Http404
+        return generics.get_object_or_404(assignment.extensions, student_id=student_id)
 
     def perform_destroy(self, instance: Extension) -> None:
         with transaction.atomic():

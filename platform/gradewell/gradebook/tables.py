@@ -87,8 +87,10 @@ def build_gradebook(
     course: Course,
     assignment_id: int | None = None,
     student_ids: list[int] | None = None,
+    published_only: bool = False,
 ) -> Gradebook:
-    columns, assignment_max = _columns(course, assignment_id)
+    """Build the table; ``published_only`` hides drafts from students."""
+    columns, assignment_max = _columns(course, assignment_id, published_only)
     students = _students(course, student_ids)
     attempts = _graded_attempts(course, columns, [s.pk for s in students])
     rows = []
@@ -113,7 +115,7 @@ def build_gradebook(
 
 
 def _columns(
-    course: Course, assignment_id: int | None
+    course: Course, assignment_id: int | None, published_only: bool
 ) -> tuple[list[Column], dict[int, Decimal]]:
     links = AssignmentExercise.objects.select_related("exercise").order_by(
         "position", "id"
@@ -123,6 +125,8 @@ def _columns(
     ).order_by("position", "opens_at", "id")
     if assignment_id is not None:
         assignments = assignments.filter(pk=assignment_id)
+    if published_only:
+        assignments = assignments.filter(is_published=True)
     columns: list[Column] = []
     assignment_max: dict[int, Decimal] = {}
     for assignment in assignments:

@@ -73,6 +73,7 @@ class GradebookView(APIView):
             course,
             assignment_id=assignment[0] if assignment else None,
             student_ids=student_ids,
+            published_only=not teaches,
         )
         _sort(gradebook, request.query_params.get("ordering", "username"))
         if request.accepted_renderer.format == "csv":
@@ -163,6 +164,13 @@ def _row_json(row: Row) -> dict[str, Any]:
     }
 
 
+def _csv_safe(text: str) -> str:
+    """Keep spreadsheets from running a cell as a formula (CSV injection)."""
+    if text and text[0] in "=+-@\t\r":
+        return "'" + text
+    return text
+
+
 def _csv_rows(gradebook: Gradebook) -> list[list[str]]:
     header = ["student_id", "username", "email", "name"]
     header += [column.key for column in gradebook.columns]
@@ -170,8 +178,9 @@ def _csv_rows(gradebook: Gradebook) -> list[list[str]]:
     header += ["course total"]
     rows = [header]
     for row in gradebook.rows:
-        line = [str(row.student.pk), row.student.username, row.student.email]
-        line.append(row.student.get_full_name())
+        student = row.student
+        line = [str(student.pk), _csv_safe(student.username), _csv_safe(student.email)]
+        line.append(_csv_safe(student.get_full_name()))
         for column in gradebook.columns:
             cell = row.cells.get(column.key)
             line.append(_money(cell.score) if cell else "")

@@ -28,6 +28,13 @@ class SubmissionSerializer(serializers.ModelSerializer):
     exercise = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     exercise_version = serializers.IntegerField(source="exercise_version.number")
     error = serializers.CharField(source="error_reason")
+    effective_score = serializers.DecimalField(
+        max_digits=10,
+        decimal_places=4,
+        read_only=True,
+        help_text="The score that counts: a teacher's override when there is one.",
+    )
+    override_reason = serializers.CharField(read_only=True)
 
     class Meta:
         model = Submission
@@ -40,6 +47,8 @@ class SubmissionSerializer(serializers.ModelSerializer):
             "verdict",
             "score",
             "raw_score",
+            "effective_score",
+            "override_reason",
             "max_score",
             "checks",
             "feedback",
@@ -87,9 +96,6 @@ class SubmissionReviewSerializer(SubmissionSerializer):
     """Everything a teacher needs to review one submission in full."""
 
     student = serializers.SerializerMethodField()
-    effective_score = serializers.DecimalField(
-        max_digits=10, decimal_places=4, read_only=True
-    )
     override = serializers.SerializerMethodField()
     grading_duration_ms = serializers.IntegerField(read_only=True)
     grader = serializers.CharField(source="exercise.kind", read_only=True)
@@ -103,7 +109,6 @@ class SubmissionReviewSerializer(SubmissionSerializer):
         fields = [
             *SubmissionSerializer.Meta.fields,
             "student",
-            "effective_score",
             "override",
             "grading_duration_ms",
             "grader",
