@@ -116,7 +116,7 @@ def set_in(section: str, key: str, value: Any) -> Mutation:
         (set_key("topic", ["dns"]), "topic: ['dns'] is not one of"),
         (set_key("points", 0), "points: 0 must be a positive number"),
         (set_key("points", True), "points: True must be a positive number"),
-        (set_key("title", ""), "title: must be non-empty text of at most 200 characters"),
+        (set_key("title", ""), "title: must be non-empty text"),
         (set_key("grading", ["double"]), "grading: must be a mapping"),
         (set_key("shuffle_options", "yes"), "shuffle_options: must be true or false"),
         (set_key("answer_hint", 5), "answer_hint: must be a string"),
