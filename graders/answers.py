@@ -292,6 +292,9 @@ class ShortTextGrader:
             for text in spec.get("accept", [])
         }
         flags = 0 if case_sensitive else re.IGNORECASE
+        # NOTE: a teacher's pattern with nested repeats, such as (a+)+b, can
+        # backtrack for seconds on a crafted answer; only the task's time limit
+        # bounds it. Answers are capped at 2000 characters.
         passed = given in accepted or any(
             re.fullmatch(render(pattern, context.params), given, flags)
             for pattern in spec.get("patterns", [])

@@ -316,6 +316,8 @@ def _difference_message(case: CodeCase, difference: Difference) -> str:
     where = f" at {difference.where}" if difference.where else ""
     if case.hidden:
         # Hidden cases never show the expected value.
+        # NOTE: the value returned, tracebacks and stderr are shown, so a
+        # student can print a hidden case's inputs; no setting hides them yet.
         return f"wrong result{where}: got {difference.actual}"
     return (
         f"wrong result{where}: expected {difference.expected}, got {difference.actual}"

@@ -151,7 +151,12 @@ def _sample_as_dict(case: Any, mode: str) -> dict[str, Any]:
 
 
 class ExerciseTeacherSerializer(ExerciseStudentSerializer):
-    """Adds the full definition, grading section included, for authors."""
+    """Adds the full definition, grading section included, for authors.
+
+    NOTE: every user whose platform role is teacher or admin gets it, also
+    in a course where they are enrolled as a student; the bank is shared
+    among staff, and keys are not restricted per course.
+    """
 
     definition = serializers.SerializerMethodField()
     parameters = serializers.SerializerMethodField(
