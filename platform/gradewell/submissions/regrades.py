@@ -93,7 +93,7 @@ def do_regrade(submission_id: str) -> GradeResult | None:
     """
     with transaction.atomic():
         submission = (
-            Submission.objects.select_for_update()
+            Submission.objects.select_for_update(of=("self",))
             .select_related("exercise__current_version", "exercise_version")
             .filter(pk=submission_id, status=Status.GRADED)
             .first()
