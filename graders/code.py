@@ -354,6 +354,20 @@ def _result(
     result: SandboxResult,
 ) -> GradeResult:
     scored = [check for case, check in zip(cases, checks, strict=True) if case.hidden]
+    return summarize_checks(context, scored, checks, result, "tests")
+
+
+def summarize_checks(
+    context: GradingContext,
+    scored: list[Check],
+    checks: list[Check],
+    result: SandboxResult,
+    noun: str,
+) -> GradeResult:
+    """Build the result from the scored checks, naming the first failing one.
+
+    ``checks`` may include unscored ones (samples), shown but not counted.
+    """
     passed = [check for check in scored if check.passed]
     if len(passed) == len(scored):
         verdict = Verdict.PASSED
@@ -362,7 +376,7 @@ def _result(
     else:
         failed = next(check for check in scored if not check.passed)
         verdict = failed.verdict or Verdict.WRONG_ANSWER
-    feedback = f"{len(passed)} of {len(scored)} tests passed."
+    feedback = f"{len(passed)} of {len(scored)} {noun} passed."
     first_failure = next((check for check in checks if not check.passed), None)
     if first_failure:
         feedback += f" {first_failure.name}: {_summary_line(first_failure.message)}"

@@ -28,11 +28,10 @@ from graders.base import (
 from graders.code import (
     LABEL_EXERCISE,
     _check_source,
-    _details,
     _printable,
-    _summary_line,
     _syntax_error,
     _whole_run_outcome,
+    summarize_checks,
 )
 from graders.code_compare import compare_values, shown_value
 from graders.code_spec import spec_limits
@@ -163,7 +162,7 @@ def _assemble(
                 verdict=verdict,
             )
         )
-    return _result(context, checks, result)
+    return summarize_checks(context, checks, checks, result, "requests")
 
 
 def _judge(
@@ -346,31 +345,6 @@ def _not_run(
     return (
         Verdict.TIME_LIMIT_EXCEEDED,
         "not run: the time limit of the whole run was used up",
-    )
-
-
-def _result(
-    context: GradingContext, checks: list[Check], result: SandboxResult
-) -> GradeResult:
-    passed = [check for check in checks if check.passed]
-    if len(passed) == len(checks):
-        verdict = Verdict.PASSED
-    elif passed:
-        verdict = Verdict.PARTIAL
-    else:
-        verdict = checks[0].verdict or Verdict.WRONG_ANSWER
-    feedback = f"{len(passed)} of {len(checks)} requests passed."
-    first_failure = next((check for check in checks if not check.passed), None)
-    if first_failure:
-        feedback += f" {first_failure.name}: {_summary_line(first_failure.message)}"
-    score = round(sum(check.score for check in checks), 4)
-    return GradeResult(
-        score=min(score, context.points),
-        max_score=context.points,
-        verdict=verdict,
-        checks=checks,
-        feedback=_printable(feedback),
-        details=_details(result),
     )
 
 

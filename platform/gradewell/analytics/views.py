@@ -6,9 +6,6 @@ from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.negotiation import BaseContentNegotiation
-from rest_framework.parsers import BaseParser
-from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -26,6 +23,7 @@ from gradewell.analytics.permissions import (
 from gradewell.analytics.progress import build_student_progress
 from gradewell.api.errors import ApiError
 from gradewell.api.filters import MAX_ID
+from gradewell.api.negotiation import FirstRendererNegotiation
 from gradewell.courses.models import Course
 
 # A browser may open a chart directly, so this policy stops the SVG from
@@ -38,27 +36,6 @@ ASSIGNMENT_PARAMETER = OpenApiParameter(
 SVG_RESPONSES = {
     (200, "image/svg+xml"): OpenApiResponse(OpenApiTypes.STR, description="SVG"),
 }
-
-
-class AnyAcceptNegotiation(BaseContentNegotiation):
-    """Pick the first renderer (JSON) whatever the Accept header requests.
-
-    Charts succeed with SVG written by the view and fail with the API's JSON
-    error, so an ``Accept: image/svg+xml`` must not turn into 406.
-    """
-
-    def select_parser(
-        self, request: Request, parsers: list[BaseParser]
-    ) -> BaseParser | None:
-        return parsers[0] if parsers else None
-
-    def select_renderer(
-        self,
-        request: Request,
-        renderers: list[BaseRenderer],
-        format_suffix: str | None = None,
-    ) -> tuple[BaseRenderer, str]:
-        return renderers[0], renderers[0].media_type
 
 
 class ExerciseAnalyticsView(APIView):
@@ -89,7 +66,7 @@ class StudentProgressView(APIView):
 class ExerciseDistributionChartView(APIView):
     """A bar chart of the best scores per student on one exercise."""
 
-    content_negotiation_class = AnyAcceptNegotiation
+    content_negotiation_class = FirstRendererNegotiation
 
     @extend_schema(
         operation_id="courses_analytics_exercise_distribution_chart",
@@ -112,7 +89,7 @@ class ExerciseDistributionChartView(APIView):
 class StudentProgressChartView(APIView):
     """A line chart of a student's points over time, one line per assignment."""
 
-    content_negotiation_class = AnyAcceptNegotiation
+    content_negotiation_class = FirstRendererNegotiation
 
     @extend_schema(
         operation_id="courses_analytics_student_progress_chart",

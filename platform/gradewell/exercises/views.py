@@ -11,13 +11,11 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
-from rest_framework.negotiation import BaseContentNegotiation
-from rest_framework.parsers import BaseParser
-from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
+from gradewell.api.negotiation import FirstRendererNegotiation
 from gradewell.exercises.authoring_views import ExerciseAuthoringMixin
 from gradewell.exercises.filters import ExerciseFilter
 from gradewell.exercises.models import Exercise
@@ -30,28 +28,6 @@ from gradewell.exercises.services import figure_for, seed_for, variant_for
 # A browser may open a figure's SVG directly, as a page. This policy stops the
 # page from loading or running anything, even if a drawing were ever wrong.
 FIGURE_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'"
-
-
-class JsonErrorsNegotiation(BaseContentNegotiation):
-    """Pick the first renderer, whatever media type the Accept header requests.
-
-    A figure succeeds as SVG, which the view writes itself, and fails with the
-    API's JSON error. So ``Accept: image/svg+xml`` must not turn a request into
-    406 Not Acceptable before the view runs.
-    """
-
-    def select_parser(
-        self, request: Request, parsers: list[BaseParser]
-    ) -> BaseParser | None:
-        return parsers[0] if parsers else None
-
-    def select_renderer(
-        self,
-        request: Request,
-        renderers: list[BaseRenderer],
-        format_suffix: str | None = None,
-    ) -> tuple[BaseRenderer, str]:
-        return renderers[0], renderers[0].media_type
 
 
 class ExerciseViewSet(ExerciseAuthoringMixin, viewsets.ReadOnlyModelViewSet):
@@ -97,7 +73,7 @@ class ExerciseViewSet(ExerciseAuthoringMixin, viewsets.ReadOnlyModelViewSet):
         detail=True,
         url_path=r"figures/(?P<name>[a-z0-9]+(?:-[a-z0-9]+)*)\.svg",
         url_name="figure",
-        content_negotiation_class=JsonErrorsNegotiation,
+        content_negotiation_class=FirstRendererNegotiation,
     )
     def figure(self, request: Request, slug: str, name: str) -> HttpResponse:
         """Draw figure ``name`` of the caller's own variant as SVG."""
