@@ -48,7 +48,7 @@ class Check:
 
 @dataclass(frozen=True)
 class GradeResult:
-    """What a grader returns: a score out of ``max_score`` and its reasons.
+    """A grader's output: a score out of ``max_score`` and its reasons.
 
     ``score`` is in exercise points, already scaled by the grader.
     """

@@ -73,20 +73,12 @@ class CodeGrader:
         return validate_spec(spec, self.mode)
 
     def answer_error(self, answer: Any) -> str | None:
-        if not isinstance(answer, str):
-            return "must be Python source code, as a string"
-        return None
+        return source_answer_error(answer)
 
     def grade(self, context: GradingContext, answer: Any) -> GradeResult:
-        rejection = _check_source(answer)
-        if rejection:
-            logger.info(
-                "code answer rejected submission_id=%s exercise=%s reason=%s",
-                context.submission_id,
-                context.slug,
-                rejection,
-            )
-            return invalid_answer_result(context, rejection, check_name="source")
+        rejected = reject_source(context, answer)
+        if rejected is not None:
+            return rejected
 
         cases = load_cases(context.spec, context.params, self.mode)
         limits = spec_limits(context.spec)
@@ -226,6 +218,28 @@ class CodeGrader:
         if difference is None:
             return Verdict.PASSED, ""
         return Verdict.WRONG_ANSWER, _difference_message(case, difference)
+
+
+def source_answer_error(answer: Any) -> str | None:
+    """Return why ``answer`` is not source text, for the API's 400, or None."""
+    if not isinstance(answer, str):
+        return "must be Python source code, as a string"
+    return None
+
+
+def reject_source(context: GradingContext, answer: str) -> GradeResult | None:
+    """Return the invalid-answer result for unusable source, before any run."""
+    rejection = _check_source(answer)
+    if not rejection:
+        return None
+    logger.info(
+        "source rejected submission_id=%s exercise=%s kind=%s reason=%s",
+        context.submission_id,
+        context.slug,
+        context.kind,
+        rejection,
+    )
+    return invalid_answer_result(context, rejection, check_name="source")
 
 
 @register("python_function")
@@ -414,7 +428,7 @@ def _printable(text: str) -> str:
 
 
 def _summary_line(message: str) -> str:
-    """Return the line of a check's message that says what went wrong.
+    """Return the line of a check's message that names what went wrong.
 
     A traceback starts with "Traceback (most recent call last):" and ends
     with the exception, so its last line is the one worth showing.

@@ -23,14 +23,14 @@ from graders.base import (
     GradingContext,
     InfrastructureError,
     Verdict,
-    invalid_answer_result,
 )
 from graders.code import (
     LABEL_EXERCISE,
-    _check_source,
     _printable,
     _syntax_error,
     _whole_run_outcome,
+    reject_source,
+    source_answer_error,
     summarize_checks,
 )
 from graders.code_compare import compare_values, shown_value
@@ -67,20 +67,12 @@ class FlaskApiGrader:
         return validate_spec(spec)
 
     def answer_error(self, answer: Any) -> str | None:
-        if not isinstance(answer, str):
-            return "must be Python source code, as a string"
-        return None
+        return source_answer_error(answer)
 
     def grade(self, context: GradingContext, answer: Any) -> GradeResult:
-        rejection = _check_source(answer)
-        if rejection:
-            logger.info(
-                "flask api answer rejected submission_id=%s exercise=%s reason=%s",
-                context.submission_id,
-                context.slug,
-                rejection,
-            )
-            return invalid_answer_result(context, rejection, check_name="source")
+        rejected = reject_source(context, answer)
+        if rejected is not None:
+            return rejected
 
         script = load_steps(context.spec, context.params)
         limits = spec_limits(context.spec)

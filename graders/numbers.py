@@ -13,7 +13,7 @@ _FRACTION = re.compile(r"^([+-]?\d+)\s*/\s*(\d+)$")
 
 
 class NumberFormatError(ValueError):
-    """The text is not a number in any accepted form; the message says why."""
+    """The text is not a number in any accepted form; the message gives the reason."""
 
 
 def parse_number(text: str, allow_percent: bool = False) -> float:
